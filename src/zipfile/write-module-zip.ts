@@ -1,0 +1,35 @@
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
+
+export interface ZipSourceFile {
+  /** Slash-separated path inside the module, without the `M@V/` prefix. */
+  path: string;
+  content: Uint8Array | string;
+}
+
+/** Zip bytes are not hashed, but a fixed time keeps them reproducible between runs. */
+const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
+
+/**
+ * Writes a module zip the way Go's zip.Create lays it out: `M@V/<path>` entries in the given order,
+ * deflated, no directory entries (HashZip would count them). It checks no rules: callers run checkFiles.
+ */
+export async function writeModuleZip(
+  destPath: string,
+  modulePath: string,
+  version: string,
+  files: ReadonlyArray<ZipSourceFile>,
+): Promise<void> {
+  const zip = new ZipFile();
+  const prefix = `${modulePath}@${version}/`;
+  for (const { path, content } of files) {
+    const bytes =
+      typeof content === 'string'
+        ? Buffer.from(content, 'utf8')
+        : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    zip.addBuffer(bytes, prefix + path, { mtime: FIXED_MTIME, compress: true, forceDosTimestamp: true });
+  }
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(destPath));
+}
