@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, loadServeConfig } from './config.js';
+import { serve } from './serve.js';
+import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
+import { VERSION } from './version.js';
+
+const program = new Command('modgate')
+  .description('Go module downloads that do not fail or repeat in Docker builds and CI')
+  .version(VERSION);
+
+const serveCommand = program
+  .command('serve')
+  .description(
+    'Run a caching Go module proxy (GOPROXY protocol) in front of upstream proxies.\n' +
+      'Settings come from flags, then MODGATE_* environment variables, then a YAML file (--config), then defaults.',
+  )
+  .option('--config <file>', 'YAML file of settings (env: MODGATE_CONFIG)');
+for (const [name, setting] of Object.entries(SERVE_SETTINGS) as [string, Setting<unknown>][]) {
+  serveCommand.addOption(
+    new Option(`${flagName(setting.key)} <value>`, `${setting.description} (env: ${envName(setting.key)})`)
+      .default(undefined, describeDefault(name, setting.default))
+      .argParser((value) => value),
+  );
+}
+serveCommand.action(async (flags: Record<string, string | undefined>) => {
+  const config = loadServeConfig({
+    flags,
+    env: process.env,
+    file: flags.config ?? process.env.MODGATE_CONFIG,
+  });
+  await serve(config);
+});
+
+function describeDefault(name: string, value: unknown): string {
+  if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
+    return `${Number(value) / 1000}s`;
+  if (name === 'memoryCache') return `${Number(value) >> 20}MiB`;
+  return String(value);
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`modgate: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`modgate: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
