@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** A real `modgate serve` process on 127.0.0.1 and a free port, as users run it. */
+export class ModgateProcess {
+  readonly logs: string[] = [];
+  private exited: Promise<number | null>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(args: string[], env: Record<string, string> = {}): Promise<ModgateProcess> {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logs: string[] = [];
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      let started: ModgateProcess | undefined;
+      child.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          (started?.logs ?? logs).push(line);
+          if (started) continue;
+          const entry = JSON.parse(line) as { msg?: string; url?: string };
+          if (entry.msg === 'listening' && entry.url) {
+            started = new ModgateProcess(child, entry.url);
+            started.logs.push(...logs);
+            resolve(started);
+          }
+        }
+      });
+      child.once('exit', (code) => {
+        if (!started)
+          reject(
+            new Error(`modgate serve exited with ${code} before listening: ${stderr}${logs.join('\n')}`),
+          );
+      });
+    });
+  }
+
+  /** Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash) and waits for the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}

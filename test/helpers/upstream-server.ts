@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** What the fake-but-real upstream does for one request, to exercise modgate's unhappy paths. */
+export type Fault = 'serve' | '404' | '410' | '500' | '429' | 'refuse' | 'hang' | 'cut' | 'stall';
+
+/**
+ * A static HTTP server over a GOPROXY tree on 127.0.0.1 that counts requests and can misbehave per path:
+ * answer 404/410/500, reset the connection, never answer, cut a body short or stall halfway.
+ */
+export class UpstreamServer {
+  readonly requests: string[] = [];
+  fault: (path: string) => Fault = () => 'serve';
+  /** Delay before answering, to let concurrent requests pile up. */
+  delayMs = 0;
+  private readonly server: Server;
+  private readonly hanging = new Set<ServerResponse>();
+
+  private constructor(private readonly root: string) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  static async start(root: string): Promise<UpstreamServer> {
+    const upstream = new UpstreamServer(root);
+    await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
+    return upstream;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  count(pathSuffix: string): number {
+    return this.requests.filter((p) => p.endsWith(pathSuffix)).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = req.url ?? '/';
+    this.requests.push(path);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    const fault = this.fault(path);
+    if (fault === 'refuse') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'hang') {
+      this.hanging.add(res);
+      return;
+    }
+    if (fault === '404' || fault === '410' || fault === '500' || fault === '429') {
+      res.writeHead(Number(fault), { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`upstream says ${fault} for ${path}\n`);
+      return;
+    }
+    const file = join(this.root, decodeURIComponent(path));
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'content-length': info.size });
+    if (fault === 'cut' || fault === 'stall') {
+      // Promise the whole file, send half, then drop the connection (cut) or go silent (stall).
+      const half = createReadStream(file, { start: 0, end: Math.floor(info.size / 2) });
+      if (fault === 'cut') half.on('end', () => req.socket.destroy());
+      else this.hanging.add(res);
+      half.pipe(res, { end: false });
+      return;
+    }
+    createReadStream(file).pipe(res);
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.socket?.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
