@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModuleCache } from '../proxy/module-cache.js';
@@ -29,7 +29,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app: FastifyInstance = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only stops the instance type carrying pino's generics.
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One access line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestId(req.headers['x-request-id']),
     exposeHeadRoutes: false,
     return503OnClosing: true,
@@ -50,6 +51,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
       'request',
     );
+  });
+  // Responses that finish during shutdown close their connection; otherwise an idle keep-alive connection
+  // would hold the process open until its timeout after the last request in flight is done.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
   app.setErrorHandler((err, request, reply) => {
     request.log.error({ err }, 'internal error');

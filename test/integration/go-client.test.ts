@@ -16,6 +16,8 @@ interface Download {
   Error?: string;
 }
 
+const PSEUDO = 'v1.1.1-0.20240301000000-abcdefabcdef';
+
 const MODULES: FixtureModule[] = [
   { path: 'example.com/dep', version: 'v0.1.0' },
   {
@@ -35,6 +37,8 @@ const MODULES: FixtureModule[] = [
     },
   },
   { path: 'example.com/hello', version: 'v1.2.0-pre' },
+  // What a branch named "main" resolves to upstream (the tree also answers main.info with it).
+  { path: 'example.com/hello', version: PSEUDO, time: '2024-03-01T00:00:00Z' },
   { path: 'example.com/hello/v2', version: 'v2.0.0' },
   // Upper case in path and version exercises the `!` case-encoding, sent by go as `%21`.
   { path: 'example.com/Upper', version: 'v1.0.0-RC1' },
@@ -51,6 +55,10 @@ describe('the real go command through modgate serve', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'modgate-goclient-'));
     await writeProxyTree(join(dir, 'tree'), MODULES);
+    await writeFile(
+      join(dir, 'tree/example.com/hello/@v/main.info'),
+      JSON.stringify({ Version: PSEUDO, Time: '2024-03-01T00:00:00Z' }),
+    );
     upstream = await UpstreamServer.start(join(dir, 'tree'));
     modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', join(dir, 'data')]);
     oracle = await GoSandbox.create();
@@ -137,6 +145,24 @@ describe('the real go command through modgate serve', () => {
     }
     const build = await client.run(['build', './...'], { cwd: project, env: { GOPROXY: modgate.url } });
     assert.equal(build.code, 0, build.stderr);
+  });
+
+  test('a branch query resolves through the upstream to its pseudo-version', async () => {
+    const project = join(client.dir, 'branch');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'go.mod'), 'module example.com/branch\n\ngo 1.19\n');
+    const get = await client.run(['get', 'example.com/hello@main'], {
+      cwd: project,
+      env: { GOPROXY: modgate.url },
+    });
+    assert.equal(get.code, 0, get.stderr);
+    assert.match(
+      await readFile(join(project, 'go.mod'), 'utf8'),
+      new RegExp(`example\\.com/hello ${PSEUDO}`),
+    );
+    // The resolved version's .info is now stored like any canonical version's.
+    const stored = JSON.parse(await readFile(join(dir, `data/example.com/hello/@v/${PSEUDO}.info`), 'utf8'));
+    assert.equal(stored.Version, PSEUDO);
   });
 
   test('the data directory is itself a valid GOPROXY=file:// tree', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +17,10 @@ describe('HTTP semantics of served artifacts', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'modgate-http-'));
     await writeProxyTree(join(dir, 'tree'), [{ path: 'example.com/m', version: 'v1.0.0' }]);
+    await writeFile(
+      join(dir, 'tree/example.com/m/@latest'),
+      '{"Version":"v1.0.0","Time":"2024-01-02T03:04:05Z"}',
+    );
     zip = await readFile(join(dir, 'tree/example.com/m/@v/v1.0.0.zip'));
     upstream = await UpstreamServer.start(join(dir, 'tree'));
     modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', join(dir, 'data')]);
@@ -31,6 +35,7 @@ describe('HTTP semantics of served artifacts', () => {
   test('content types follow the protocol', async () => {
     const cases: [string, string][] = [
       ['/example.com/m/@v/list', 'text/plain; charset=utf-8'],
+      ['/example.com/m/@latest', 'application/json'],
       ['/example.com/m/@v/v1.0.0.info', 'application/json'],
       ['/example.com/m/@v/v1.0.0.mod', 'text/plain; charset=utf-8'],
       ['/example.com/m/@v/v1.0.0.zip', 'application/zip'],
@@ -80,6 +85,28 @@ describe('HTTP semantics of served artifacts', () => {
     });
     assert.equal(notModified.status, 304);
     assert.equal(notModified.body.length, 0);
+  });
+
+  test('lists and latest are cached briefly and marked with their freshness', async () => {
+    const before = upstream.count('/example.com/m/@latest');
+    const first = await rawRequest(modgate.url, '/example.com/m/@latest');
+    const second = await rawRequest(modgate.url, '/example.com/m/@latest');
+    assert.equal(JSON.parse(second.body.toString()).Version, 'v1.0.0');
+    assert.match(String(first.headers['cache-control']), /max-age=60/);
+    assert.equal(second.headers['x-modgate-cache'], 'fresh');
+    assert.ok(
+      upstream.count('/example.com/m/@latest') - before <= 1,
+      'the second answer came from the cache',
+    );
+  });
+
+  test('not-found answers are remembered briefly', async () => {
+    const first = await rawRequest(modgate.url, '/example.com/missing/@v/list');
+    const second = await rawRequest(modgate.url, '/example.com/missing/@v/list');
+    assert.equal(first.status, 404);
+    assert.equal(second.status, 404);
+    assert.match(second.body.toString(), /answered 404/);
+    assert.equal(upstream.count('/example.com/missing/@v/list'), 1);
   });
 
   test('small artifacts answer Range too', async () => {

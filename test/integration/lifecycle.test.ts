@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ModgateProcess } from '../helpers/modgate.js';
+import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { UpstreamServer } from '../helpers/upstream-server.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+let dir: string;
+let upstream: UpstreamServer;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'modgate-lifecycle-'));
+  await writeProxyTree(join(dir, 'tree'), [{ path: 'example.com/m', version: 'v1.0.0' }]);
+  upstream = await UpstreamServer.start(join(dir, 'tree'));
+});
+
+after(async () => {
+  await upstream.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('SIGTERM finishes requests in flight, then exits 0', async () => {
+  upstream.delayMs = 500;
+  const modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', join(dir, 'data')]);
+  const inFlight = fetch(`${modgate.url}/example.com/m/@v/v1.0.0.zip`);
+  while (upstream.count('/example.com/m/@v/v1.0.0.zip') === 0) await new Promise((r) => setTimeout(r, 10));
+  const exit = modgate.stop('SIGTERM');
+  const res = await inFlight;
+  assert.equal(res.status, 200);
+  assert.ok((await res.arrayBuffer()).byteLength > 0);
+  assert.equal(await exit, 0);
+  assert.ok(modgate.logs.some((l) => l.includes('"msg":"stopped"')));
+  upstream.delayMs = 0;
+});
+
+test('configuration from MODGATE_* variables', async () => {
+  const modgate = await ModgateProcess.start([], {
+    MODGATE_UPSTREAM: upstream.url,
+    MODGATE_DATA: join(dir, 'env-data'),
+  });
+  const res = await fetch(`${modgate.url}/example.com/m/@v/v1.0.0.mod`);
+  assert.equal(res.status, 200);
+  await modgate.stop();
+});
+
+test('bad configuration is refused with exit code 2, naming the input, and nothing starts', () => {
+  const result = spawnSync(process.execPath, [MAIN, 'serve', '--port', 'x', '--upstream', 'ftp://mirror'], {
+    env: { PATH: process.env.PATH, MODGATE_LIST_TTL: 'forever' },
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /flag --port = "x": expected an integer from 0 to 65535/);
+  assert.match(result.stderr, /environment variable MODGATE_LIST_TTL = "forever": expected a duration/);
+  const badUpstream = spawnSync(
+    process.execPath,
+    [MAIN, 'serve', '--upstream', 'ftp://mirror', '--data', join(dir, 'never')],
+    {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(badUpstream.status, 2);
+  assert.match(badUpstream.stderr, /upstream = "ftp:\/\/mirror": .*scheme/);
+});
+
+test('--help documents every setting with its variable', () => {
+  const result = spawnSync(process.execPath, [MAIN, 'serve', '--help'], { encoding: 'utf8' });
+  assert.equal(result.status, 0);
+  for (const text of [
+    '--port',
+    'MODGATE_PORT',
+    '--upstream',
+    'MODGATE_UPSTREAM',
+    '--data',
+    'MODGATE_DATA',
+    '--config',
+  ]) {
+    assert.ok(result.stdout.includes(text), text);
+  }
+});
