@@ -2,41 +2,25 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { escapePath, escapeVersion } from '../gomod/escape.js';
+import { escapePath } from '../gomod/escape.js';
 import { NotFoundError, UpstreamError } from './errors.js';
-import type { Source } from './source.js';
+import { GoproxyTreeSource } from './goproxy-tree-source.js';
 
 /** A GOPROXY tree on disk (`file:///path`), e.g. another machine's `$GOMODCACHE/cache/download`. */
-export class FileProxySource implements Source {
+export class FileProxySource extends GoproxyTreeSource {
   readonly name: string;
   private readonly root: string;
 
   constructor(url: string) {
+    super();
     this.root = fileURLToPath(url);
     this.name = url;
   }
 
-  async list(module: string): Promise<string> {
-    return (await this.read(module, '@v/list')).toString('utf8');
-  }
-
-  latest(module: string): Promise<Buffer> {
-    return this.read(module, '@latest');
-  }
-
-  info(module: string, query: string): Promise<Buffer> {
-    return this.read(module, `@v/${escapeVersion(query)}.info`);
-  }
-
-  mod(module: string, version: string): Promise<Buffer> {
-    return this.read(module, `@v/${escapeVersion(version)}.mod`);
-  }
-
-  async zip(module: string, version: string): Promise<Readable> {
-    const file = this.path(module, `@v/${escapeVersion(version)}.zip`);
+  protected async stream(module: string, suffix: string): Promise<Readable> {
     // Open first so that a missing file is reported now, as not-found, rather than as a stream error later.
-    const handle = await open(file, 'r').catch((err) => {
-      throw this.failure(err, module, 'zip');
+    const handle = await open(this.path(module, suffix), 'r').catch((err) => {
+      throw this.failure(err, module, suffix);
     });
     return handle.createReadStream();
   }
@@ -45,7 +29,7 @@ export class FileProxySource implements Source {
     return join(this.root, escapePath(module), suffix);
   }
 
-  private async read(module: string, suffix: string): Promise<Buffer> {
+  protected async bytes(module: string, suffix: string): Promise<Buffer> {
     try {
       return await readFile(this.path(module, suffix));
     } catch (err) {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { escapePath, escapeVersion } from '../gomod/escape.js';
+import { escapePath } from '../gomod/escape.js';
 import { NotFoundError, UpstreamError } from './errors.js';
+import { GoproxyTreeSource } from './goproxy-tree-source.js';
 import { goPathEscape, redactUrl } from './proxy-url.js';
-import type { Source } from './source.js';
 
 /** Bodies of list, .info and .mod answers are small; a larger one is an upstream error, not a reason to OOM. */
 const MAX_METADATA_BYTES = 16 << 20;
@@ -11,7 +11,7 @@ const MAX_METADATA_BYTES = 16 << 20;
 const MAX_REASON_BYTES = 648;
 
 /** An upstream GOPROXY server reached over HTTP(S). */
-export class HttpProxySource implements Source {
+export class HttpProxySource extends GoproxyTreeSource {
   readonly name: string;
   private readonly base: string;
   private readonly authorization: string | undefined;
@@ -21,6 +21,7 @@ export class HttpProxySource implements Source {
     private readonly dispatcher: Dispatcher,
     private readonly userAgent: string,
   ) {
+    super();
     const parsed = new URL(url);
     // Credentials in the URL (`https://user:token@host`) become a header: undici refuses them in URLs, and
     // keeping them out of the URL keeps them out of every message that names the upstream.
@@ -32,27 +33,11 @@ export class HttpProxySource implements Source {
     this.base = this.name;
   }
 
-  async list(module: string): Promise<string> {
-    return (await this.small(module, '@v/list')).toString('utf8');
+  protected async stream(module: string, suffix: string): Promise<Readable> {
+    return (await this.get(module, suffix)).body;
   }
 
-  latest(module: string): Promise<Buffer> {
-    return this.small(module, '@latest');
-  }
-
-  info(module: string, query: string): Promise<Buffer> {
-    return this.small(module, `@v/${escapeVersion(query)}.info`);
-  }
-
-  mod(module: string, version: string): Promise<Buffer> {
-    return this.small(module, `@v/${escapeVersion(version)}.mod`);
-  }
-
-  async zip(module: string, version: string): Promise<Readable> {
-    return (await this.get(module, `@v/${escapeVersion(version)}.zip`)).body;
-  }
-
-  private async small(module: string, suffix: string): Promise<Buffer> {
+  protected async bytes(module: string, suffix: string): Promise<Buffer> {
     const response = await this.get(module, suffix);
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { ModgateProcess } from '../helpers/modgate.js';
-import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
-import { UpstreamServer } from '../helpers/upstream-server.js';
 
-let dir: string;
-let upstream: UpstreamServer;
-let modgate: ModgateProcess;
+let fixture: ProxyFixture;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modgate-hostile-'));
-  await writeProxyTree(join(dir, 'tree'), [{ path: 'example.com/m', version: 'v1.0.0' }]);
-  upstream = await UpstreamServer.start(join(dir, 'tree'));
-  modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', join(dir, 'data')]);
+  fixture = await ProxyFixture.start('hostile', [{ path: 'example.com/m', version: 'v1.0.0' }]);
 });
 
-after(async () => {
-  await modgate.stop();
-  await upstream.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture.stop());
 
 const HOSTILE: [string, RegExp][] = [
   ['/example.com/../../etc/@v/list', /malformed module path/],
@@ -48,19 +35,19 @@ const HOSTILE: [string, RegExp][] = [
 ];
 
 test('hostile and malformed paths get a 404 with a reason and reach neither storage nor upstream', async () => {
-  const upstreamBefore = upstream.requests.length;
+  const upstreamBefore = fixture.upstream.requests.length;
   for (const [path, reason] of HOSTILE) {
-    const res = await rawRequest(modgate.url, path);
+    const res = await rawRequest(fixture.modgate.url, path);
     assert.equal(res.status, 404, `${path} -> ${res.status} ${res.body}`);
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8', path);
     assert.match(res.body.toString(), reason, path);
   }
-  assert.equal(upstream.requests.length, upstreamBefore, 'nothing hostile was forwarded');
-  assert.deepEqual((await readdir(join(dir, 'data'))).sort(), ['_modgate']);
+  assert.equal(fixture.upstream.requests.length, upstreamBefore, 'nothing hostile was forwarded');
+  assert.deepEqual((await readdir(fixture.data)).sort(), ['_modgate']);
 });
 
 test('the server keeps serving after hostile input', async () => {
-  const ok = await rawRequest(modgate.url, '/example.com/m/@v/v1.0.0.mod');
+  const ok = await rawRequest(fixture.modgate.url, '/example.com/m/@v/v1.0.0.mod');
   assert.equal(ok.status, 200);
-  assert.equal((await rawRequest(modgate.url, '/healthz')).status, 200);
+  assert.equal((await rawRequest(fixture.modgate.url, '/healthz')).status, 200);
 });

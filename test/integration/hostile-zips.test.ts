@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ModgateProcess } from '../helpers/modgate.js';
-import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { type RawZipEntry, rawZip } from '../helpers/raw-zip.js';
-import { UpstreamServer } from '../helpers/upstream-server.js';
 
 const GO_MOD = (m: string) => ({ name: `${m}@v1.0.0/go.mod`, data: `module ${m}\n` });
 
@@ -56,53 +53,44 @@ const HOSTILE: Record<string, { entries: (m: string) => RawZipEntry[]; reason: R
   },
 };
 
-let dir: string;
-let data: string;
-let upstream: UpstreamServer;
-let modgate: ModgateProcess;
+let fixture: ProxyFixture;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'modgate-zips-'));
-  const tree = join(dir, 'tree');
   const modules = [...Object.keys(HOSTILE), 'notazip'].map((name) => ({
     path: `example.com/${name}`,
     version: 'v1.0.0',
   }));
-  await writeProxyTree(tree, modules);
-  for (const [name, { entries }] of Object.entries(HOSTILE)) {
-    const m = `example.com/${name}`;
-    await writeFile(join(tree, m, '@v/v1.0.0.zip'), rawZip(entries(m)));
-    await writeFile(join(tree, m, '@v/v1.0.0.mod'), `module ${m}\n`);
-  }
-  await writeFile(join(tree, 'example.com/notazip/@v/v1.0.0.zip'), 'this is not a zip file at all');
-  data = join(dir, 'data');
-  upstream = await UpstreamServer.start(tree);
-  modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', data]);
+  fixture = await ProxyFixture.start('zips', modules, {
+    prepare: async (tree) => {
+      for (const [name, { entries }] of Object.entries(HOSTILE)) {
+        const m = `example.com/${name}`;
+        await writeFile(join(tree, m, '@v/v1.0.0.zip'), rawZip(entries(m)));
+        await writeFile(join(tree, m, '@v/v1.0.0.mod'), `module ${m}\n`);
+      }
+      await writeFile(join(tree, 'example.com/notazip/@v/v1.0.0.zip'), 'this is not a zip file at all');
+    },
+  });
 });
 
-after(async () => {
-  await modgate.stop();
-  await upstream.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => fixture.stop());
 
 for (const [name, { reason }] of Object.entries({
   ...HOSTILE,
   notazip: { reason: /not a valid zip|invalid/i },
 })) {
   test(`a ${name} zip is refused with a reason and never stored`, async () => {
-    const res = await rawRequest(modgate.url, `/example.com/${name}/@v/v1.0.0.zip`);
+    const res = await rawRequest(fixture.modgate.url, `/example.com/${name}/@v/v1.0.0.zip`);
     assert.equal(res.status, 410, res.body.toString());
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
     assert.match(res.body.toString(), reason);
-    assert.equal(existsSync(join(data, `example.com/${name}/@v/v1.0.0.zip`)), false);
-    assert.equal(existsSync(join(data, `example.com/${name}/@v/v1.0.0.ziphash`)), false);
+    assert.equal(existsSync(join(fixture.data, `example.com/${name}/@v/v1.0.0.zip`)), false);
+    assert.equal(existsSync(join(fixture.data, `example.com/${name}/@v/v1.0.0.ziphash`)), false);
   });
 }
 
 test('after every refusal, nothing is left in staging and the server still serves', async () => {
-  assert.deepEqual(await readdir(join(data, '_modgate/tmp')), []);
-  assert.equal((await rawRequest(modgate.url, '/healthz')).status, 200);
-  const metrics = (await rawRequest(modgate.url, '/metrics')).body.toString();
+  assert.deepEqual(await readdir(join(fixture.data, '_modgate/tmp')), []);
+  assert.equal((await rawRequest(fixture.modgate.url, '/healthz')).status, 200);
+  const metrics = (await rawRequest(fixture.modgate.url, '/metrics')).body.toString();
   assert.match(metrics, /modgate_integrity_refusals_total\{endpoint="zip"\} 8/);
 });

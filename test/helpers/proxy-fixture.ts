@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModgateProcess } from './modgate.js';
+import { type FixtureModule, writeProxyTree } from './proxy-tree.js';
+import { UpstreamServer } from './upstream-server.js';
+
+/**
+ * The usual integration setup: a GOPROXY tree of modules, a real HTTP upstream over it, and a real
+ * `modgate serve` in front of that upstream, all in one temporary directory removed by `stop`.
+ */
+export class ProxyFixture {
+  private constructor(
+    readonly dir: string,
+    readonly upstream: UpstreamServer,
+    readonly modgate: ModgateProcess,
+  ) {}
+
+  get tree(): string {
+    return join(this.dir, 'tree');
+  }
+
+  get data(): string {
+    return join(this.dir, 'data');
+  }
+
+  static async start(
+    name: string,
+    modules: readonly FixtureModule[],
+    options: { args?: string[]; prepare?: (tree: string) => Promise<void> } = {},
+  ): Promise<ProxyFixture> {
+    const dir = await mkdtemp(join(tmpdir(), `modgate-${name}-`));
+    const tree = join(dir, 'tree');
+    await writeProxyTree(tree, modules);
+    await options.prepare?.(tree);
+    const upstream = await UpstreamServer.start(tree);
+    const modgate = await ModgateProcess.start([
+      '--upstream',
+      upstream.url,
+      '--data',
+      join(dir, 'data'),
+      ...(options.args ?? []),
+    ]);
+    return new ProxyFixture(dir, upstream, modgate);
+  }
+
+  async stop(): Promise<void> {
+    await this.modgate.stop();
+    await this.upstream.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
