@@ -132,6 +132,16 @@ describe('upstream faults as the go client sees them', () => {
     assert.equal(await stale.text(), 'v1.0.0\n');
   });
 
+  test('after the TTL a stale list is served at once while a background refresh fetches the new one', async () => {
+    const { modgate } = await start(first.url, ['--list-ttl', '0s', '--stale-while-revalidate', '10m']);
+    assert.equal((await fetch(`${modgate.url}/example.com/m/@v/list`)).headers.get('x-modgate-cache'), 'fetched');
+    const before = first.count('/example.com/m/@v/list');
+    const stale = await fetch(`${modgate.url}/example.com/m/@v/list`);
+    assert.equal(stale.headers.get('x-modgate-cache'), 'stale');
+    assert.equal(await stale.text(), 'v1.0.0\n');
+    while (first.count('/example.com/m/@v/list') === before) await new Promise((r) => setTimeout(r, 10));
+  });
+
   test('a crash mid-download leaves nothing partial; after a restart the full zip is served', async () => {
     first.fault = (path) => (path.endsWith('.zip') ? 'stall' : 'serve');
     const data = join(dir, 'crash-data');
