@@ -1,0 +1,121 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ModuleVersion } from './corpus.js';
+import { requireBinary } from './tools.js';
+
+/**
+ * Times what users actually wait for: a `go mod download` of the whole corpus into an empty module cache.
+ *
+ * The client's GOMODCACHE lives on tmpfs so that the go command's own disk writes (extracting every zip) do
+ * not dominate or add noise; what remains is protocol round trips and the server. Every run gets an empty,
+ * isolated go environment (HOME, GOPATH, GOCACHE, no go.env, no sumdb, no toolchain switch) so nothing
+ * outside the benchmark can hit the cache or the network.
+ */
+export const GO = '/usr/lib/go-1.23/bin/go';
+
+export function requireGo(): Promise<string> {
+  return requireBinary(GO, 'go', 'apt-get install golang-1.23-go (see scripts/install-test-deps.sh)');
+}
+
+export interface Scratch {
+  dir: string;
+  /** "tmpfs" when a fresh tmpfs was mounted, else the fallback used. */
+  kind: string;
+  cleanup(): Promise<void>;
+}
+
+const execFileP = promisify(execFile);
+
+/** A tmpfs for the clients' module caches: a fresh mount if allowed (root), else a directory in /dev/shm. */
+export async function createScratch(): Promise<Scratch> {
+  const dir = await mkdtemp(join(tmpdir(), 'modgate-bench-gomodcache-'));
+  try {
+    await execFileP('mount', ['-t', 'tmpfs', '-o', 'size=4g', 'tmpfs', dir]);
+    return {
+      dir,
+      kind: 'tmpfs',
+      async cleanup() {
+        await execFileP('umount', [dir]).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch {
+    await rm(dir, { recursive: true, force: true });
+    const shm = await mkdtemp('/dev/shm/modgate-bench-gomodcache-');
+    return { dir: shm, kind: '/dev/shm', cleanup: () => rm(shm, { recursive: true, force: true }) };
+  }
+}
+
+export interface GoDownloadResult {
+  seconds: number;
+  modules: number;
+}
+
+/** Runs one `go mod download -json M@V ...` through `goproxy` into a fresh cache; fails unless all succeed. */
+export async function goModDownload(
+  go: string,
+  goproxy: string,
+  versions: readonly ModuleVersion[],
+  scratch: Scratch,
+): Promise<GoDownloadResult> {
+  const root = await mkdtemp(join(scratch.dir, 'run-'));
+  try {
+    const dirs = { home: join(root, 'home'), gopath: join(root, 'gopath'), work: join(root, 'work') };
+    for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: dirs.home,
+      GOPATH: dirs.gopath,
+      GOMODCACHE: join(root, 'modcache'),
+      GOCACHE: join(root, 'gocache'),
+      GOENV: 'off',
+      GOTOOLCHAIN: 'local',
+      GOFLAGS: '-modcacherw',
+      GOSUMDB: 'off',
+      GONOSUMDB: '',
+      GOPRIVATE: '',
+      GONOPROXY: '',
+      GOINSECURE: '',
+      GOPROXY: goproxy,
+    };
+    const args = ['mod', 'download', '-json', ...versions.map((v) => `${v.path}@${v.version}`)];
+    const started = process.hrtime.bigint();
+    const { code, stdout, stderr } = await runGo(go, args, dirs.work, env);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const downloaded = stdout.match(/"Zip": "/g)?.length ?? 0;
+    if (code !== 0 || /"Error":/.test(stdout) || downloaded !== versions.length) {
+      const firstError = stdout.match(/"Error": "(.*)"/)?.[1];
+      throw new Error(
+        `go mod download via ${goproxy} failed (exit ${code}, ${downloaded}/${versions.length} zips)` +
+          `${firstError ? `: ${firstError}` : ''}\n${stderr.slice(0, 2000)}`,
+      );
+    }
+    return { seconds, modules: downloaded };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function runGo(
+  go: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(go, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,48 @@
+import { once } from 'node:events';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+
+/**
+ * Checks for the external programs the benchmark compares against. A missing one is a hard error naming the
+ * package to install: a benchmark that quietly skipped its baseline would print a table that looks complete.
+ */
+export class MissingToolError extends Error {}
+
+export async function requireBinary(path: string, name: string, install: string): Promise<string> {
+  if (await isExecutable(path)) return path;
+  const found = await findOnPath(name);
+  if (found) return found;
+  throw new MissingToolError(
+    `${name} not found (looked for ${path} and on PATH): install it with \`${install}\``,
+  );
+}
+
+export async function findOnPath(name: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && (await isExecutable(join(dir, name)))) return join(dir, name);
+  }
+  return undefined;
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Asks the kernel for a free port by binding port 0, then releases it for nginx to take. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
