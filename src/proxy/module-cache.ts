@@ -110,10 +110,15 @@ export class ModuleCache {
     return this.artifact(module, requireCanonical(module, version, 'zip'), 'zip');
   }
 
+  /** Counts a request answered from storage by a layer that already knew where the artifact is. */
+  countHit(endpoint: string): void {
+    this.metrics.cache.inc({ endpoint, result: 'hit' });
+  }
+
   private async artifact(module: string, version: string, kind: Artifact): Promise<Answer> {
     const key = keys.artifact(module, version, kind);
     if (await this.store.stat(key)) {
-      this.metrics.cache.inc({ endpoint: kind, result: 'hit' });
+      this.countHit(kind);
       return { kind: 'stored', key };
     }
     this.metrics.cache.inc({ endpoint: kind, result: 'miss' });

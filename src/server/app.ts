@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -6,7 +7,7 @@ import type { ModuleCache } from '../proxy/module-cache.js';
 import type { Store } from '../storage/store.js';
 import { sendReason } from './errors.js';
 import { registerOperationalRoutes } from './operational-routes.js';
-import { registerProxyRoutes } from './proxy-routes.js';
+import { type FastLane, registerProxyRoutes } from './proxy-routes.js';
 import { StoredObjectSender } from './send-stored.js';
 
 export interface AppOptions {
@@ -20,13 +21,30 @@ export interface AppOptions {
   memoryCacheBytes: number;
 }
 
+/** Request ids are this process's random prefix and a counter: unique, and cheaper than a UUID each. */
+const ID_PREFIX = randomUUID().slice(0, 8);
+let requestCount = 0;
+
 /** A request id that a caller's own id may set, so logs on both sides line up; anything odd is replaced. */
 function requestId(header: string | string[] | undefined): string {
-  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header)
+    ? header
+    : `${ID_PREFIX}-${++requestCount}`;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
+  const accessLog = options.logger.isLevelEnabled('info');
+  // Warm artifacts in memory are answered before Fastify routing; everything else goes through it.
+  let fastLane: FastLane = () => false;
   const app: FastifyInstance = Fastify({
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!fastLane(request, response)) return handler(request, response);
+        if (accessLog) {
+          const reqId = requestId(request.headers['x-request-id']);
+          options.logger.info({ reqId, method: 'GET', url: request.url, status: 200, ms: 0 }, 'request');
+        }
+      }),
     // pino's Logger is a FastifyBaseLogger; the cast only stops the instance type carrying pino's generics.
     loggerInstance: options.logger as FastifyBaseLogger,
     // One access line per request (onResponse below) instead of Fastify's two.
@@ -41,26 +59,26 @@ export function buildApp(options: AppOptions): FastifyInstance {
       sendReason(reply, 404, `malformed request ${JSON.stringify(request.url)}: ${reason}`);
     },
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    if (accessLog) {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    }
+    done();
   });
-  // Responses that finish during shutdown close their connection; otherwise an idle keep-alive connection
-  // would hold the process open until its timeout after the last request in flight is done.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
+  // Keep-alive connections that go idle during shutdown are closed as they do; otherwise one would hold the
+  // process open until its timeout after the last request in flight is done.
+  app.addHook('preClose', (done) => {
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    app.server.once('close', () => clearInterval(sweep));
+    done();
   });
   app.setErrorHandler((err, request, reply) => {
     request.log.error({ err }, 'internal error');
@@ -70,7 +88,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       .send(`modgate internal error (request ${request.id})\n`);
   });
   registerOperationalRoutes(app, options.store, options.registry);
-  registerProxyRoutes(
+  fastLane = registerProxyRoutes(
     app,
     options.cache,
     new StoredObjectSender(options.store, options.memoryCacheBytes),

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Answer, ModuleCache } from '../proxy/module-cache.js';
 import { sendReason, statusFor } from './errors.js';
 import { type ProxyRequest, parseProxyPath } from './request-path.js';
@@ -12,6 +14,9 @@ const CONTENT_TYPES = {
   zip: 'application/zip',
 } as const;
 
+/** Answers a request on the raw HTTP objects if it can (a warm artifact in memory); false to route it normally. */
+export type FastLane = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The GOPROXY protocol: `<module>/@v/list`, `/@v/<version>.info|.mod|.zip` and `/@latest`, GET and HEAD. */
@@ -20,17 +25,43 @@ export function registerProxyRoutes(
   cache: ModuleCache,
   sender: StoredObjectSender,
   mutableMaxAgeSeconds: number,
-): void {
+): FastLane {
+  // Request paths already answered from storage, and where: immutable artifacts never move, so repeat
+  // requests skip parsing, validation and the storage lookup (the warm path of every CI fleet).
+  const storedAt = new LRUCache<string, { key: string; endpoint: ProxyRequest['endpoint'] }>({
+    max: 200_000,
+  });
+  const sendStored = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    endpoint: ProxyRequest['endpoint'],
+  ) =>
+    sender.send(request, reply, key, {
+      contentType: CONTENT_TYPES[endpoint],
+      cacheControl: IMMUTABLE,
+      immutable: true,
+    });
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.raw.url ?? '/';
+    const known = storedAt.get(url);
+    if (known) {
+      if (await sendStored(request, reply, known.key, known.endpoint)) {
+        cache.countHit(known.endpoint);
+        return reply;
+      }
+      storedAt.delete(url);
+    }
     try {
-      const parsed = parseProxyPath(request.raw.url ?? '/');
+      const parsed = parseProxyPath(url);
       const answer = await answerFor(cache, parsed);
       if (answer.kind === 'stored') {
-        return await sender.send(request, reply, answer.key, {
-          contentType: CONTENT_TYPES[parsed.endpoint],
-          cacheControl: IMMUTABLE,
-          immutable: true,
-        });
+        if (!(await sendStored(request, reply, answer.key, parsed.endpoint))) {
+          throw new Error(`stored object ${answer.key} disappeared while being served`);
+        }
+        storedAt.set(url, { key: answer.key, endpoint: parsed.endpoint });
+        return reply;
       }
       reply
         .header('content-type', CONTENT_TYPES[parsed.endpoint])
@@ -47,6 +78,13 @@ export function registerProxyRoutes(
     }
   };
   app.route({ method: ['GET', 'HEAD'], url: '/*', handler });
+
+  return (request, response) => {
+    const known = storedAt.get(request.url ?? '');
+    if (!known || !sender.sendFromMemory(known.key, request, response)) return false;
+    cache.countHit(known.endpoint);
+    return true;
+  };
 }
 
 function answerFor(cache: ModuleCache, request: ProxyRequest): Promise<Answer> {

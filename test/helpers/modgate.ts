@@ -52,9 +52,22 @@ export class ModgateProcess {
     });
   }
 
-  /** Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash) and waits for the exit code. */
+  /** Log lines that mean a bug in modgate: internal errors and failures after a response was sent. */
+  internalErrors(): string[] {
+    return this.logs.filter((l) =>
+      /"msg":"(internal error|Promise errored[^"]*|Reply was already sent[^"]*)"/.test(l),
+    );
+  }
+
+  /**
+   * Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash) and waits for the exit code. Fails if
+   * modgate logged an internal error while it ran: whatever the test checked, that is a bug.
+   */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+    const code = await this.exited;
+    const errors = this.internalErrors();
+    if (errors.length > 0) throw new Error(`modgate logged internal errors:\n${errors.join('\n')}`);
+    return code;
   }
 }

@@ -13,8 +13,15 @@ export class ProxyFixture {
   private constructor(
     readonly dir: string,
     readonly upstream: UpstreamServer,
-    readonly modgate: ModgateProcess,
+    public modgate: ModgateProcess,
+    private readonly args: readonly string[],
   ) {}
+
+  /** Stops modgate and starts it again on the same data directory, as after a crash or a redeploy. */
+  async restart(): Promise<void> {
+    await this.modgate.stop();
+    this.modgate = await ModgateProcess.start(this.args as string[]);
+  }
 
   get tree(): string {
     return join(this.dir, 'tree');
@@ -34,14 +41,8 @@ export class ProxyFixture {
     await writeProxyTree(tree, modules);
     await options.prepare?.(tree);
     const upstream = await UpstreamServer.start(tree);
-    const modgate = await ModgateProcess.start([
-      '--upstream',
-      upstream.url,
-      '--data',
-      join(dir, 'data'),
-      ...(options.args ?? []),
-    ]);
-    return new ProxyFixture(dir, upstream, modgate);
+    const args = ['--upstream', upstream.url, '--data', join(dir, 'data'), ...(options.args ?? [])];
+    return new ProxyFixture(dir, upstream, await ModgateProcess.start(args), args);
   }
 
   async stop(): Promise<void> {

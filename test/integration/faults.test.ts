@@ -134,7 +134,10 @@ describe('upstream faults as the go client sees them', () => {
 
   test('after the TTL a stale list is served at once while a background refresh fetches the new one', async () => {
     const { modgate } = await start(first.url, ['--list-ttl', '0s', '--stale-while-revalidate', '10m']);
-    assert.equal((await fetch(`${modgate.url}/example.com/m/@v/list`)).headers.get('x-modgate-cache'), 'fetched');
+    assert.equal(
+      (await fetch(`${modgate.url}/example.com/m/@v/list`)).headers.get('x-modgate-cache'),
+      'fetched',
+    );
     const before = first.count('/example.com/m/@v/list');
     const stale = await fetch(`${modgate.url}/example.com/m/@v/list`);
     assert.equal(stale.headers.get('x-modgate-cache'), 'stale');

@@ -87,6 +87,7 @@ describe('an upstream that lies is refused, and nothing it sent is stored', () =
       { path: 'lib.go', content: 'package lib // moved tag\n' },
     ]);
     await unlink(join(data, 'example.com/retag/@v/v1.0.0.zip'));
+    await fixture.restart();
     const again = await rawRequest(fixture.modgate.url, '/example.com/retag/@v/v1.0.0.zip');
     assert.equal(again.status, 410);
     assert.match(again.body.toString(), new RegExp(`modgate recorded ${recorded.replace(/[+/=]/g, '\\$&')}`));
