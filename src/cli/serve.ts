@@ -1,17 +1,29 @@
-import { resolve } from 'node:path';
-import { pino } from 'pino';
+import cluster from 'node:cluster';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { FileLocks, type Locks, ProcessLocks } from '../proxy/locks.js';
 import { createProxyMetrics } from '../proxy/metrics.js';
 import { ModuleCache } from '../proxy/module-cache.js';
 import { buildApp } from '../server/app.js';
 import { createHttpClient } from '../sources/http-client.js';
+import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { FsStore } from '../storage/fs-store.js';
 import { ConfigError } from './config.js';
 import type { ServeConfig } from './settings.js';
+import { supervise } from './supervise.js';
 import { VERSION } from './version.js';
 
-/** Starts the proxy and resolves once it listens; it stops cleanly on SIGINT/SIGTERM. */
+/** Worker processes coordinate through lock files here; a lock older than this is a crashed fetch's. */
+const LOCKS_DIR = '_modgate/locks';
+const LOCK_STALE_MS = 15 * 60_000;
+
+/**
+ * Starts the proxy. With one worker it serves in this process; with several, this process supervises
+ * workers that share the port and the data directory. Either way it stops cleanly on SIGINT/SIGTERM.
+ */
 export async function serve(config: ServeConfig): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'modgate' } });
   const dispatcher = createHttpClient({
@@ -21,16 +33,45 @@ export async function serve(config: ServeConfig): Promise<void> {
     retries: config.upstreamRetries,
     connectionsPerOrigin: 64,
   });
-  let upstream: ReturnType<typeof createUpstream>;
+  // Validated in every process, so a bad list stops the supervisor before any worker starts.
+  const upstream = upstreamOrConfigError(config, dispatcher);
+  const dataDir = resolve(config.data);
+  const primary = cluster.isPrimary;
+  if (primary) {
+    await rm(join(dataDir, LOCKS_DIR), { recursive: true, force: true });
+    if (config.workers > 1) {
+      await FsStore.open(dataDir, { cleanStaging: true });
+      await dispatcher.close();
+      return supervise(config.workers, logger, { upstream: upstream.name, data: dataDir, version: VERSION });
+    }
+  }
+  const locks: Locks = primary ? new ProcessLocks() : new FileLocks(join(dataDir, LOCKS_DIR), LOCK_STALE_MS);
+  await serveHere(config, logger, dispatcher, upstream, dataDir, locks);
+}
+
+function upstreamOrConfigError(
+  config: ServeConfig,
+  dispatcher: Parameters<typeof createUpstream>[1],
+): Source {
   try {
-    upstream = createUpstream(config.upstream, dispatcher, `modgate/${VERSION}`);
+    return createUpstream(config.upstream, dispatcher, `modgate/${VERSION}`);
   } catch (err) {
     throw new ConfigError(
       `invalid configuration:\n  - upstream = ${JSON.stringify(config.upstream)}: ${(err as Error).message}`,
     );
   }
-  const dataDir = resolve(config.data);
-  const store = await FsStore.open(dataDir);
+}
+
+async function serveHere(
+  config: ServeConfig,
+  logger: Logger,
+  dispatcher: Parameters<typeof createUpstream>[1],
+  upstream: Source,
+  dataDir: string,
+  locks: Locks,
+): Promise<void> {
+  // A worker must not clean staging: its siblings may be writing there right now.
+  const store = await FsStore.open(dataDir, { cleanStaging: cluster.isPrimary });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const cache = new ModuleCache({
@@ -40,6 +81,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     metrics: createProxyMetrics(registry),
     freshness: { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate },
     notFoundTtlMs: config.notFoundTtl,
+    locks,
   });
   const app = buildApp({
     cache,
@@ -50,13 +92,15 @@ export async function serve(config: ServeConfig): Promise<void> {
     memoryCacheBytes: config.memoryCache,
   });
 
-  const address = await app.listen({ port: config.port, host: config.host });
-  const port = app.server.address();
-  const url =
-    typeof port === 'object' && port
-      ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port.port}`
-      : address;
-  logger.info({ url, upstream: upstream.name, data: dataDir, version: VERSION }, 'listening');
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (cluster.isPrimary) {
+    logger.info({ url, upstream: upstream.name, data: dataDir, version: VERSION }, 'listening');
+  } else {
+    process.send?.({ listening: url });
+  }
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing requests in flight');

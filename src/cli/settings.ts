@@ -114,6 +114,13 @@ export const SERVE_SETTINGS = {
     expected: 'an integer from 0 to 10',
     parse: integer(0, 10),
   },
+  workers: {
+    key: 'workers',
+    description: 'HTTP worker processes sharing the data directory (still one upstream fetch per artifact)',
+    default: 1,
+    expected: 'an integer from 1 to 64',
+    parse: integer(1, 64),
+  },
   memoryCache: {
     key: 'memoryCache',
     description: 'memory for hot .info and .mod files',

@@ -8,9 +8,11 @@ import { isNotFound, NotFoundError } from '../sources/errors.js';
 import type { Source } from '../sources/source.js';
 import { type Store, stagingPath } from '../storage/store.js';
 import { inspectModuleZip } from '../zipfile/inspect-module-zip.js';
+import { CoordinatedFlight } from './coordinated-flight.js';
 import { BadRequestError, IntegrityError } from './errors.js';
 import { FreshnessCache, type FreshnessPolicy, type RevalidatedAnswer } from './freshness.js';
 import { keys } from './keys.js';
+import type { Locks } from './locks.js';
 import type { ProxyMetrics } from './metrics.js';
 import { NegativeCache } from './negative-cache.js';
 import { SingleFlight } from './singleflight.js';
@@ -29,6 +31,8 @@ export interface ModuleCacheOptions {
   metrics: ProxyMetrics;
   freshness: FreshnessPolicy;
   notFoundTtlMs: number;
+  /** How processes sharing the store agree on who fetches; ProcessLocks when modgate runs alone. */
+  locks: Locks;
 }
 
 type Artifact = 'info' | 'mod' | 'zip';
@@ -45,6 +49,7 @@ export class ModuleCache {
   private readonly logger: Logger;
   private readonly metrics: ProxyMetrics;
   private readonly flights = new SingleFlight();
+  private readonly coordinated: CoordinatedFlight;
   private readonly freshness: FreshnessCache;
   private readonly notFound: NegativeCache;
   /** Serialises read-modify-write of each module's local version list within this process. */
@@ -56,6 +61,7 @@ export class ModuleCache {
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.notFound = new NegativeCache(options.notFoundTtlMs);
+    this.coordinated = new CoordinatedFlight(this.flights, options.locks);
     this.freshness = new FreshnessCache(this.store, this.flights, options.freshness, (key, err) =>
       this.logger.warn({ key, err: String(err) }, 'background refresh failed; serving the cached answer'),
     );
@@ -124,15 +130,18 @@ export class ModuleCache {
     this.metrics.cache.inc({ endpoint: kind, result: 'miss' });
     await this.guardNotFound(
       key,
-      () => this.flights.run(key, () => this.ingest(module, version, kind)),
+      () =>
+        this.coordinated.run(
+          key,
+          async () => (await this.store.stat(key)) !== undefined,
+          () => this.ingest(module, version, kind),
+        ),
       kind,
     );
     return { kind: 'stored', key };
   }
 
   private async ingest(module: string, version: string, kind: Artifact): Promise<void> {
-    // Another request may have finished storing it between our miss and this flight.
-    if (await this.store.stat(keys.artifact(module, version, kind))) return;
     const stop = this.metrics.upstreamSeconds.startTimer({ endpoint: kind });
     try {
       if (kind === 'info') await this.ingestInfo(module, version);
@@ -266,14 +275,16 @@ export class ModuleCache {
 
   private addToLocalList(module: string, version: string): Promise<void> {
     const previous = this.listUpdates.get(module) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const versions = await this.localVersions(module);
-      if (versions.includes(version)) return;
-      const body = sort([...versions, version])
-        .map((v) => `${v}\n`)
-        .join('');
-      await this.store.put(keys.localList(module), { bytes: Buffer.from(body) }, { ifAbsent: false });
-    });
+    const next = previous.then(() =>
+      this.coordinated.exclusive(`list:${module}`, async () => {
+        const versions = await this.localVersions(module);
+        if (versions.includes(version)) return;
+        const body = sort([...versions, version])
+          .map((v) => `${v}\n`)
+          .join('');
+        await this.store.put(keys.localList(module), { bytes: Buffer.from(body) }, { ifAbsent: false });
+      }),
+    );
     const settled = next.catch(() => {});
     this.listUpdates.set(module, settled);
     settled.then(() => {

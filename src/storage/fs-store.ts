@@ -26,10 +26,16 @@ export class FsStore implements Store {
     this.stagingDir = join(root, STAGING);
   }
 
-  /** Opens the store, creating the root, and removes staging files a crashed process left behind. */
-  static async open(root: string): Promise<FsStore> {
+  /**
+   * Opens the store, creating the root. `cleanStaging` removes staging files a crashed process left
+   * behind; only the one process that owns the directory may do that, never one of several workers.
+   */
+  static async open(
+    root: string,
+    options: { cleanStaging: boolean } = { cleanStaging: true },
+  ): Promise<FsStore> {
     const store = new FsStore(root);
-    await rm(store.stagingDir, { recursive: true, force: true });
+    if (options.cleanStaging) await rm(store.stagingDir, { recursive: true, force: true });
     await mkdir(store.stagingDir, { recursive: true });
     return store;
   }

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Releases a held lock. */
+export type Release = () => Promise<void>;
+
+/**
+ * Mutual exclusion between processes that share one store, so that one of them fetches an artifact while
+ * the others wait for it: `tryAcquire` either takes the lock or says someone else holds it.
+ */
+export interface Locks {
+  tryAcquire(name: string): Promise<Release | undefined>;
+}
+
+/** One process serving alone: its SingleFlight already serialises fetches, so the lock is always free. */
+export class ProcessLocks implements Locks {
+  async tryAcquire(): Promise<Release> {
+    return async () => {};
+  }
+}
+
+/**
+ * Lock files in the store's directory (create-exclusive), for worker processes on one host. A lock whose
+ * owner process is gone, or that is older than `staleAfterMs`, is broken: a crashed worker never wedges a
+ * module. Replicas on several hosts need a shared lock service instead.
+ */
+export class FileLocks implements Locks {
+  constructor(
+    private readonly dir: string,
+    private readonly staleAfterMs: number,
+  ) {}
+
+  async tryAcquire(name: string): Promise<Release | undefined> {
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, createHash('sha256').update(name).digest('hex').slice(0, 40));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+        return () => unlink(file).catch(() => {});
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (!(await this.isStale(file))) return undefined;
+        await unlink(file).catch(() => {});
+      }
+    }
+    return undefined;
+  }
+
+  private async isStale(file: string): Promise<boolean> {
+    try {
+      const [info, owner] = await Promise.all([stat(file), readFile(file, 'utf8')]);
+      return Date.now() - info.mtimeMs > this.staleAfterMs || !isAlive(Number.parseInt(owner, 10));
+    } catch {
+      // Released between our attempt and this look: not stale, simply free now; the caller retries.
+      return false;
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
