@@ -19,7 +19,11 @@ export interface ModgateServer {
 // dist/bench/modgate-server.js -> dist/src/cli/main.js
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-export async function startModgate(dataDir: string, upstreamTree: string): Promise<ModgateServer> {
+export async function startModgate(
+  dataDir: string,
+  upstreamTree: string,
+  workers: number,
+): Promise<ModgateServer> {
   await access(MAIN).catch(() => {
     throw new Error(`${MAIN} is missing: build first (npm run build, which npm run bench does)`);
   });
@@ -28,7 +32,14 @@ export async function startModgate(dataDir: string, upstreamTree: string): Promi
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [MAIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir];
-  args.push('--upstream', pathToFileURL(upstreamTree).href, '--log-level', 'warn');
+  args.push(
+    '--upstream',
+    pathToFileURL(upstreamTree).href,
+    '--log-level',
+    'warn',
+    '--workers',
+    String(workers),
+  );
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   exited.catch(() => undefined); // a spawn error surfaces through waitReady below

@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     threads: { type: 'string' },
     clients: { type: 'string' },
     seed: { type: 'string' },
+    'modgate-workers': { type: 'string' },
   },
   strict: true,
 });
@@ -55,6 +56,8 @@ const options = {
   threads: num(flags.threads, 2),
   rssClients: num(flags.clients, 20),
   seed: num(flags.seed, 20240102),
+  // Two, like nginx's two workers, for the serving figures; the memory figure is one process's.
+  modgateWorkers: num(flags['modgate-workers'], 2),
 };
 if (flags['load-generator'] !== 'wrk' && flags['load-generator'] !== 'autocannon') {
   throw new Error('--load-generator must be wrk or autocannon');
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
 /** 1. Mixed .info/.mod/.zip load at 64 connections, modgate (warm) and nginx on the same tree, alternating. */
 async function measureThroughput(corpus: Corpus, work: string, generator: LoadGenerator) {
   log('throughput: starting modgate and nginx, warming both');
-  const modgate = await startModgate(join(work, 'data-throughput'), corpus.tree);
+  const modgate = await startModgate(join(work, 'data-throughput'), corpus.tree, options.modgateWorkers);
   cleanups.push(() => modgate.stop());
   const nginx = await startNginx(corpus.tree);
   cleanups.push(() => nginx.stop());
@@ -219,7 +222,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
   const fileProxy = pathToFileURL(corpus.tree).href;
 
   const warmDir = join(work, 'data-go-warm');
-  const modgate = await startModgate(warmDir, corpus.tree);
+  const modgate = await startModgate(warmDir, corpus.tree, options.modgateWorkers);
   cleanups.push(() => modgate.stop());
   await warm(modgate.url, allArtifactPaths(corpus));
 
@@ -231,7 +234,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
     seconds.modgateWarm.push(warmRun.seconds);
 
     const coldDir = join(work, `data-go-cold-${rep}`);
-    const cold = await startModgate(coldDir, corpus.tree);
+    const cold = await startModgate(coldDir, corpus.tree, options.modgateWorkers);
     try {
       seconds.modgateCold.push((await goModDownload(go, cold.url, corpus.versions, scratch)).seconds);
     } finally {
@@ -268,7 +271,7 @@ async function measureRss(corpus: Corpus, work: string) {
   for (let rep = 0; rep < options.reps; rep++) {
     const dataDir = join(work, `data-rss-${rep}`);
     for (const phase of ['cold', 'warm'] as const) {
-      const server: ModgateServer = await startModgate(dataDir, corpus.tree);
+      const server: ModgateServer = await startModgate(dataDir, corpus.tree, 1);
       try {
         await new Promise((r) => setTimeout(r, 500)); // let start-up allocation settle before the baseline
         const reading = await measurePeakRss(

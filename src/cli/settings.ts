@@ -123,7 +123,7 @@ export const SERVE_SETTINGS = {
   },
   memoryCache: {
     key: 'memoryCache',
-    description: 'memory for hot .info and .mod files',
+    description: 'memory per worker for hot artifacts (objects up to 1 MiB)',
     default: 64 << 20,
     expected: 'a size such as 64MiB',
     parse: size,
