@@ -108,11 +108,11 @@ export class ModuleCache {
     return { kind: 'bytes', bytes: answer.bytes, state: answer.state };
   }
 
-  mod(module: string, version: string): Promise<Answer> {
+  async mod(module: string, version: string): Promise<Answer> {
     return this.artifact(module, requireCanonical(module, version, 'mod'), 'mod');
   }
 
-  zip(module: string, version: string): Promise<Answer> {
+  async zip(module: string, version: string): Promise<Answer> {
     return this.artifact(module, requireCanonical(module, version, 'zip'), 'zip');
   }
 
