@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ModuleVersion } from './corpus.js';
-import { requireBinary } from './tools.js';
+import { requireBinary, runCommand } from './tools.js';
 
 /**
  * Times what users actually wait for: a `go mod download` of the whole corpus into an empty module cache.
@@ -83,7 +83,7 @@ export async function goModDownload(
     };
     const args = ['mod', 'download', '-json', ...versions.map((v) => `${v.path}@${v.version}`)];
     const started = process.hrtime.bigint();
-    const { code, stdout, stderr } = await runGo(go, args, dirs.work, env);
+    const { code, stdout, stderr } = await runCommand(go, args, { cwd: dirs.work, env });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const downloaded = stdout.match(/"Zip": "/g)?.length ?? 0;
     if (code !== 0 || /"Error":/.test(stdout) || downloaded !== versions.length) {
@@ -97,25 +97,4 @@ export async function goModDownload(
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-}
-
-function runGo(
-  go: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }

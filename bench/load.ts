@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MissingToolError, requireBinary } from './tools.js';
+import { MissingToolError, requireBinary, runCommand } from './tools.js';
 
 /**
  * Drives an HTTP load against one server and returns requests/s, MB/s and latency percentiles.
@@ -116,7 +115,8 @@ async function runWrk(options: LoadOptions): Promise<LoadResult> {
       '--',
       pathsFile,
     );
-    const { stdout } = await run(wrk, args);
+    const { code, stdout, stderr } = await runCommand(wrk, args);
+    if (code !== 0) throw new Error(`wrk failed (${code}):\n${stderr}${stdout}`);
     const line = stdout.split('\n').find((l) => l.startsWith('MODGATE_BENCH '));
     if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
     const s = JSON.parse(line.slice('MODGATE_BENCH '.length)) as Record<string, number>;
@@ -143,28 +143,10 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
     const optionsFile = join(dir, 'options.json');
     await writeFile(optionsFile, JSON.stringify(options));
     const worker = fileURLToPath(new URL('./autocannon-worker.js', import.meta.url));
-    const { stdout } = await run(process.execPath, [worker, optionsFile]);
+    const { code, stdout, stderr } = await runCommand(process.execPath, [worker, optionsFile]);
+    if (code !== 0) throw new Error(`autocannon worker failed (${code}):\n${stderr}${stdout}`);
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function run(command: string, args: string[]): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve({ stdout });
-      else reject(new Error(`${command} ${args.join(' ')} failed (${code ?? signal}):\n${stderr}${stdout}`));
-    });
-  });
 }
