@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run before the tests: they need git, the real go command and x/mod's sources. When something is missing
+# and this is a Debian machine where we are root (a CI runner, a fresh dev box), install it; otherwise say
+# exactly what to run. The tests never skip for a missing tool.
+set -euo pipefail
+here=$(dirname "$0")
+have_go() { [ -x /usr/lib/go-1.23/bin/go ] || [ -x /usr/lib/go-1.19/bin/go ] || [ -x /usr/bin/go ] || [ -n "${MODGATE_TEST_GO:-}" ]; }
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+have_go || missing+=(go)
+[ -d /usr/share/gocode/src/golang.org/x/mod/zip/testdata ] || missing+=("golang.org/x/mod sources")
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "test dependencies missing: ${missing[*]}" >&2
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing them with $here/install-test-deps.sh" >&2
+  exec bash "$here/install-test-deps.sh"
+fi
+echo "install them as root with: sudo bash $here/install-test-deps.sh" >&2
+exit 1
