@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { registerExplainCommand } from '../explain/explain-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
@@ -31,6 +32,8 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
   });
   await serve(config);
 });
+
+registerExplainCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
