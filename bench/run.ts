@@ -226,10 +226,20 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
   cleanups.push(() => modgate.stop());
   await warm(modgate.url, allArtifactPaths(corpus));
 
-  const seconds = { fileProxy: [] as number[], modgateWarm: [] as number[], modgateCold: [] as number[] };
+  // nginx over the same tree shows what any HTTP GOPROXY costs the go client compared with file://.
+  const nginx = await startNginx(corpus.tree);
+  cleanups.push(() => nginx.stop());
+
+  const seconds = {
+    fileProxy: [] as number[],
+    nginx: [] as number[],
+    modgateWarm: [] as number[],
+    modgateCold: [] as number[],
+  };
   for (let rep = 0; rep < options.reps; rep++) {
     const file = await goModDownload(go, fileProxy, corpus.versions, scratch);
     seconds.fileProxy.push(file.seconds);
+    seconds.nginx.push((await goModDownload(go, nginx.url, corpus.versions, scratch)).seconds);
     const warmRun = await goModDownload(go, modgate.url, corpus.versions, scratch);
     seconds.modgateWarm.push(warmRun.seconds);
 
@@ -243,19 +253,23 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
     }
     log(
       `go mod download rep ${rep + 1}/${options.reps} (${file.modules} modules): file:// ${file.seconds.toFixed(2)} s, ` +
-        `modgate warm ${warmRun.seconds.toFixed(2)} s, modgate cold ${seconds.modgateCold.at(-1)!.toFixed(2)} s`,
+        `nginx ${seconds.nginx.at(-1)!.toFixed(2)} s, modgate warm ${warmRun.seconds.toFixed(2)} s, ` +
+        `modgate cold ${seconds.modgateCold.at(-1)!.toFixed(2)} s`,
     );
   }
   await modgate.stop();
+  await nginx.stop();
   await scratch.cleanup();
   const ratio = (xs: number[]) => summarize(xs.map((x, i) => x / seconds.fileProxy[i]!));
   return {
     moduleVersions: corpus.versions.length,
     scratch: scratch.kind,
     fileProxySeconds: summarize(seconds.fileProxy),
+    nginxSeconds: summarize(seconds.nginx),
     modgateWarmSeconds: summarize(seconds.modgateWarm),
     modgateColdSeconds: summarize(seconds.modgateCold),
     ratioWarm: ratio(seconds.modgateWarm),
+    ratioNginx: ratio(seconds.nginx),
     ratioCold: ratio(seconds.modgateCold),
   };
 }
@@ -359,6 +373,12 @@ function printTable(results: {
       formatSummary(g.modgateWarmSeconds, 2),
       formatSummary(g.fileProxySeconds, 2),
       formatSummary(g.ratioWarm, 2),
+    ],
+    [
+      'go mod download s, nginx (baseline file://)',
+      formatSummary(g.nginxSeconds, 2),
+      formatSummary(g.fileProxySeconds, 2),
+      formatSummary(g.ratioNginx, 2),
     ],
     [
       'go mod download s, cold (baseline file://)',
