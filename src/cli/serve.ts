@@ -3,16 +3,23 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Dispatcher } from 'undici';
+import { FreshnessCache } from '../proxy/freshness.js';
 import { FileLocks, type Locks, ProcessLocks } from '../proxy/locks.js';
 import { createProxyMetrics } from '../proxy/metrics.js';
 import { ModuleCache } from '../proxy/module-cache.js';
+import { NegativeCache } from '../proxy/negative-cache.js';
+import { SingleFlight } from '../proxy/singleflight.js';
+import { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import { buildApp } from '../server/app.js';
 import { createHttpClient } from '../sources/http-client.js';
+import { HttpOrigin } from '../sources/http-get.js';
 import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { FsStore } from '../storage/fs-store.js';
 import { ConfigError } from './config.js';
 import type { ServeConfig } from './settings.js';
+import { parseSumdbList, type SumdbEntry } from './sumdb-list.js';
 import { supervise } from './supervise.js';
 import { VERSION } from './version.js';
 
@@ -35,6 +42,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   });
   // Validated in every process, so a bad list stops the supervisor before any worker starts.
   const upstream = upstreamOrConfigError(config, dispatcher);
+  const sumdbs = settingOrConfigError('sumdb', config.sumdb, parseSumdbList);
   const dataDir = resolve(config.data);
   const primary = cluster.isPrimary;
   if (primary) {
@@ -46,18 +54,22 @@ export async function serve(config: ServeConfig): Promise<void> {
     }
   }
   const locks: Locks = primary ? new ProcessLocks() : new FileLocks(join(dataDir, LOCKS_DIR), LOCK_STALE_MS);
-  await serveHere(config, logger, dispatcher, upstream, dataDir, locks);
+  await serveHere(config, logger, dispatcher, upstream, sumdbs, dataDir, locks);
 }
 
-function upstreamOrConfigError(
-  config: ServeConfig,
-  dispatcher: Parameters<typeof createUpstream>[1],
-): Source {
+function upstreamOrConfigError(config: ServeConfig, dispatcher: Dispatcher): Source {
+  return settingOrConfigError('upstream', config.upstream, (list) =>
+    createUpstream(list, dispatcher, `modgate/${VERSION}`),
+  );
+}
+
+/** Parses a setting whose value has structure beyond its type, reporting a bad one as a ConfigError. */
+function settingOrConfigError<T>(key: string, value: string, parse: (value: string) => T): T {
   try {
-    return createUpstream(config.upstream, dispatcher, `modgate/${VERSION}`);
+    return parse(value);
   } catch (err) {
     throw new ConfigError(
-      `invalid configuration:\n  - upstream = ${JSON.stringify(config.upstream)}: ${(err as Error).message}`,
+      `invalid configuration:\n  - ${key} = ${JSON.stringify(value)}: ${(err as Error).message}`,
     );
   }
 }
@@ -65,8 +77,9 @@ function upstreamOrConfigError(
 async function serveHere(
   config: ServeConfig,
   logger: Logger,
-  dispatcher: Parameters<typeof createUpstream>[1],
+  dispatcher: Dispatcher,
   upstream: Source,
+  sumdbs: readonly SumdbEntry[],
   dataDir: string,
   locks: Locks,
 ): Promise<void> {
@@ -83,8 +96,21 @@ async function serveHere(
     notFoundTtlMs: config.notFoundTtl,
     locks,
   });
+  const freshness = { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate };
+  const flights = new SingleFlight();
+  const sumdb = new SumdbProxy(
+    new Map(sumdbs.map((db) => [db.name, new HttpOrigin(db.url, dispatcher, `modgate/${VERSION}`)])),
+    store,
+    new FreshnessCache(store, flights, freshness, (key, err) =>
+      logger.warn({ key, err: String(err) }, 'checksum database refresh failed; serving the cached answer'),
+    ),
+    flights,
+    new NegativeCache(config.notFoundTtl),
+  );
   const app = buildApp({
     cache,
+    sumdb,
+    sumdbNames: sumdbs.map((db) => db.name),
     store,
     logger,
     registry,

@@ -58,6 +58,14 @@ export const SERVE_SETTINGS = {
       'a GOPROXY-style list such as "https://proxy.golang.org" or "https://a|https://b,file:///srv/tree"',
     parse: text,
   },
+  sumdb: {
+    key: 'sumdb',
+    description:
+      'checksum databases proxied at /sumdb/<name>/ so builds verify without reaching them: "off", or a comma-separated list of name or name=URL',
+    default: 'sum.golang.org',
+    expected: 'off, or names such as "sum.golang.org" or "sum.example.com=https://sum.example.com"',
+    parse: text,
+  },
   logLevel: {
     key: 'logLevel',
     description: 'log level',

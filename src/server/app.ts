@@ -4,14 +4,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModuleCache } from '../proxy/module-cache.js';
+import type { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import type { Store } from '../storage/store.js';
 import { sendReason } from './errors.js';
 import { registerOperationalRoutes } from './operational-routes.js';
 import { type FastLane, registerProxyRoutes } from './proxy-routes.js';
 import { StoredObjectSender } from './send-stored.js';
+import { registerSumdbRoutes } from './sumdb-routes.js';
 
 export interface AppOptions {
   cache: ModuleCache;
+  sumdb: SumdbProxy;
+  /** Names of the checksum databases proxied under /sumdb/. */
+  sumdbNames: readonly string[];
   store: Store;
   logger: Logger;
   registry: Registry;
@@ -88,6 +93,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       .send(`modgate internal error (request ${request.id})\n`);
   });
   registerOperationalRoutes(app, options.store, options.registry);
+  registerSumdbRoutes(app, options.sumdb, options.sumdbNames, options.mutableMaxAgeSeconds);
   fastLane = registerProxyRoutes(
     app,
     options.cache,

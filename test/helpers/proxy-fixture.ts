@@ -14,13 +14,17 @@ export class ProxyFixture {
     readonly dir: string,
     readonly upstream: UpstreamServer,
     public modgate: ModgateProcess,
-    private readonly args: readonly string[],
+    private args: string[],
   ) {}
 
-  /** Stops modgate and starts it again on the same data directory, as after a crash or a redeploy. */
-  async restart(): Promise<void> {
+  /**
+   * Stops modgate and starts it again on the same data directory and upstream, as after a crash or a
+   * redeploy; `extraArgs`, when given, replace the extra arguments it was started with.
+   */
+  async restart(extraArgs?: string[]): Promise<void> {
     await this.modgate.stop();
-    this.modgate = await ModgateProcess.start(this.args as string[]);
+    if (extraArgs) this.args = [...this.args.slice(0, 4), ...extraArgs];
+    this.modgate = await ModgateProcess.start(this.args);
   }
 
   get tree(): string {

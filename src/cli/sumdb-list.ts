@@ -1,0 +1,36 @@
+/** One checksum database modgate proxies: its name (as in GOSUMDB) and where to fetch it. */
+export interface SumdbEntry {
+  name: string;
+  url: string;
+}
+
+/** A database name is a host with an optional path, as the go command requires of GOSUMDB names. */
+const NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[A-Za-z0-9._~-]+)*$/;
+
+/**
+ * Parses the `sumdb` setting: `off`, or a comma-separated list of `name` (fetched from https://name, as the
+ * go command does) or `name=URL`. Throws an Error naming the bad entry.
+ */
+export function parseSumdbList(value: string): SumdbEntry[] {
+  if (value.trim() === 'off') return [];
+  return value.split(',').map((raw) => {
+    const entry = raw.trim();
+    const [name, url] = entry.includes('=')
+      ? [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]
+      : [entry, `https://${entry}`];
+    if (!NAME.test(name!))
+      throw new Error(
+        `${JSON.stringify(entry)}: ${JSON.stringify(name)} is not a checksum database name (a host, optionally with a path)`,
+      );
+    let parsed: URL;
+    try {
+      parsed = new URL(url!);
+    } catch {
+      throw new Error(`${JSON.stringify(entry)}: ${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new Error(`${JSON.stringify(entry)}: the URL must be http or https`);
+    }
+    return { name: name!, url: url!.replace(/\/$/, '') };
+  });
+}

@@ -1,0 +1,96 @@
+import { unescapePath, unescapeVersion } from '../gomod/escape.js';
+import { NotFoundError } from '../sources/errors.js';
+import type { HttpOrigin } from '../sources/http-get.js';
+import type { Store } from '../storage/store.js';
+import { parseTilePath } from '../sumdb/tile.js';
+import { BadRequestError } from './errors.js';
+import type { FreshnessCache, RevalidatedAnswer } from './freshness.js';
+import type { NegativeCache } from './negative-cache.js';
+import type { SingleFlight } from './singleflight.js';
+
+/** Lookups and tiles are small; the largest full tile is 256 hashes of 32 bytes, a lookup a few lines. */
+const MAX_SUMDB_BYTES = 1 << 20;
+
+export interface SumdbAnswer {
+  bytes: Buffer;
+  state: RevalidatedAnswer['state'] | 'stored';
+  /** Lookups and tiles never change once published; `latest` does. */
+  immutable: boolean;
+}
+
+/**
+ * Proxies checksum databases (`/sumdb/<name>/latest|lookup/...|tile/...`) so builds behind a firewall can
+ * verify modules without reaching the database. Tiles and lookups are stored for good under
+ * `sumdb/<name>/...` (the go command's own cache layout); `latest` is revalidated and served stale when the
+ * database is unreachable. Nothing here needs trusting: the go client verifies every byte against the key.
+ */
+export class SumdbProxy {
+  constructor(
+    private readonly databases: ReadonlyMap<string, HttpOrigin>,
+    private readonly store: Store,
+    private readonly freshness: FreshnessCache,
+    private readonly flights: SingleFlight,
+    private readonly notFound: NegativeCache,
+  ) {}
+
+  proxies(name: string): boolean {
+    return this.databases.has(name);
+  }
+
+  async get(name: string, path: string): Promise<SumdbAnswer> {
+    const origin = this.databases.get(name);
+    if (!origin)
+      throw new NotFoundError(`checksum database ${name} is not proxied here; go will ask it directly`);
+    checkSumdbPath(path);
+    const key = `sumdb/${name}/${path}`;
+    const fetch = () => origin.getBytes(path, `${name} ${path}`, MAX_SUMDB_BYTES);
+    if (path === 'latest') {
+      const answer = await this.freshness.get(key, fetch);
+      return { bytes: answer.bytes, state: answer.state, immutable: false };
+    }
+    const stored = await this.store.readBytes(key);
+    if (stored) return { bytes: stored, state: 'stored', immutable: true };
+    const remembered = this.notFound.get(key);
+    if (remembered !== undefined) throw new NotFoundError(remembered);
+    const bytes = await this.flights.run(key, async () => {
+      try {
+        const fetched = await fetch();
+        await this.store.put(key, { bytes: fetched }, { ifAbsent: true });
+        return fetched;
+      } catch (err) {
+        if (err instanceof NotFoundError) this.notFound.remember(key, err.message);
+        throw err;
+      }
+    });
+    return { bytes, state: 'fetched', immutable: true };
+  }
+}
+
+/** Only the database's own paths get through, each in the exact spelling the go client uses. */
+function checkSumdbPath(path: string): void {
+  if (path === 'latest') return;
+  if (path.startsWith('lookup/')) {
+    const at = path.lastIndexOf('@');
+    try {
+      if (at < 0) throw new Error('missing @version');
+      unescapePath(path.slice('lookup/'.length, at));
+      unescapeVersion(path.slice(at + 1));
+      return;
+    } catch (err) {
+      throw new BadRequestError(
+        `malformed checksum database lookup ${JSON.stringify(path)}: ${(err as Error).message}`,
+      );
+    }
+  }
+  if (path.startsWith('tile/')) {
+    try {
+      parseTilePath(path);
+      return;
+    } catch {
+      throw new BadRequestError(`malformed checksum database tile path ${JSON.stringify(path)}`);
+    }
+  }
+  throw new BadRequestError(
+    `not a checksum database path: ${JSON.stringify(path)} (expected latest, lookup/M@V or tile/...)`,
+  );
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SumdbProxy } from '../proxy/sumdb-proxy.js';
+import { sendReason, statusFor } from './errors.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * `/sumdb/<name>/supported|latest|lookup/...|tile/...`: the go command first asks `supported`; a 404 sends
+ * it to the database directly, so an unconfigured database costs nothing. Names may contain a path
+ * (`localhost.localdev/sumdb`), so the longest configured name that prefixes the request wins.
+ */
+export function registerSumdbRoutes(
+  app: FastifyInstance,
+  sumdb: SumdbProxy,
+  names: readonly string[],
+  latestMaxAgeSeconds: number,
+): void {
+  const byLength = [...names].sort((a, b) => b.length - a.length);
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const rest = (request.raw.url ?? '').split('?', 1)[0]!.slice('/sumdb/'.length);
+    const name = byLength.find((n) => rest.startsWith(`${n}/`));
+    if (!name)
+      return sendReason(
+        reply,
+        404,
+        `no checksum database is proxied at /sumdb/${rest}; go will ask the database directly`,
+      );
+    const path = rest.slice(name.length + 1);
+    if (path === 'supported')
+      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('');
+    try {
+      const answer = await sumdb.get(name, path);
+      reply
+        .header(
+          'content-type',
+          path.startsWith('tile/') ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+        )
+        .header('cache-control', answer.immutable ? IMMUTABLE : `public, max-age=${latestMaxAgeSeconds}`)
+        .header('x-modgate-cache', answer.state)
+        .header('content-length', answer.bytes.length);
+      return reply.send(request.method === 'HEAD' ? undefined : answer.bytes);
+    } catch (err) {
+      const mapped = statusFor(err);
+      if (!mapped) throw err;
+      return sendReason(reply, mapped.status, mapped.reason);
+    }
+  };
+  app.route({ method: ['GET', 'HEAD'], url: '/sumdb/*', handler });
+}

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseSumdbList } from '../../src/cli/sumdb-list.js';
+
+test('names default to https://name; name=URL overrides; off proxies none', () => {
+  assert.deepEqual(parseSumdbList('sum.golang.org'), [
+    { name: 'sum.golang.org', url: 'https://sum.golang.org' },
+  ]);
+  assert.deepEqual(parseSumdbList('sum.golang.org, localhost.localdev/sumdb=http://127.0.0.1:8080/db/'), [
+    { name: 'sum.golang.org', url: 'https://sum.golang.org' },
+    { name: 'localhost.localdev/sumdb', url: 'http://127.0.0.1:8080/db' },
+  ]);
+  assert.deepEqual(parseSumdbList('off'), []);
+});
+
+test('bad entries are refused, naming the entry and what is wrong', () => {
+  assert.throws(() => parseSumdbList('Sum.Golang.org'), /"Sum.Golang.org" is not a checksum database name/);
+  assert.throws(() => parseSumdbList('sum.example=ftp://x'), /must be http or https/);
+  assert.throws(() => parseSumdbList('sum.example=not a url'), /is not a URL/);
+  assert.throws(() => parseSumdbList('sum.golang.org,'), /"" is not a checksum database name/);
+});
