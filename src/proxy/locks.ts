@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Releases a held lock. */
@@ -34,17 +34,25 @@ export class FileLocks implements Locks {
   async tryAcquire(name: string): Promise<Release | undefined> {
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, createHash('sha256').update(name).digest('hex').slice(0, 40));
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
-        return () => unlink(file).catch(() => {});
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        if (!(await this.isStale(file))) return undefined;
-        await unlink(file).catch(() => {});
+    // The owner's pid is written first and the lock then appears whole by link(): a lock file created empty
+    // and filled afterwards would look ownerless, hence stale, to a process reading it in between.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(draft, `${process.pid}\n`);
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await link(draft, file);
+          return () => unlink(file).catch(() => {});
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+          if (!(await this.isStale(file))) return undefined;
+          await unlink(file).catch(() => {});
+        }
       }
+      return undefined;
+    } finally {
+      await unlink(draft).catch(() => {});
     }
-    return undefined;
   }
 
   private async isStale(file: string): Promise<boolean> {
