@@ -56,7 +56,8 @@ const options = {
   threads: num(flags.threads, 2),
   rssClients: num(flags.clients, 20),
   seed: num(flags.seed, 20240102),
-  // Two, like nginx's two workers, for the serving figures; the memory figure is one process's.
+  // Two, like nginx's two workers, for the throughput figure. One go client and the memory figure use the
+  // default single process: each worker warms its own memory, and one client gains nothing from two.
   modgateWorkers: num(flags['modgate-workers'], 2),
 };
 if (flags['load-generator'] !== 'wrk' && flags['load-generator'] !== 'autocannon') {
@@ -222,7 +223,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
   const fileProxy = pathToFileURL(corpus.tree).href;
 
   const warmDir = join(work, 'data-go-warm');
-  const modgate = await startModgate(warmDir, corpus.tree, options.modgateWorkers);
+  const modgate = await startModgate(warmDir, corpus.tree, 1);
   cleanups.push(() => modgate.stop());
   await warm(modgate.url, allArtifactPaths(corpus));
 
@@ -244,7 +245,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
     seconds.modgateWarm.push(warmRun.seconds);
 
     const coldDir = join(work, `data-go-cold-${rep}`);
-    const cold = await startModgate(coldDir, corpus.tree, options.modgateWorkers);
+    const cold = await startModgate(coldDir, corpus.tree, 1);
     try {
       seconds.modgateCold.push((await goModDownload(go, cold.url, corpus.versions, scratch)).seconds);
     } finally {
