@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidPathError, InvalidVersionError } from '../gomod/errors.js';
 import { BadRequestError, IntegrityError } from '../proxy/errors.js';
 import { NotFoundError, UpstreamError } from '../sources/errors.js';
@@ -43,4 +43,12 @@ export function sendReason(reply: FastifyReply, status: number, reason: string):
     .header('content-type', 'text/plain; charset=utf-8')
     .header('cache-control', 'no-cache')
     .send(`${text}\n`);
+}
+
+/** Answers a failure the protocol way (404/410 with a reason), or rethrows it: anything unmapped is a bug. */
+export function sendFailure(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const mapped = statusFor(err);
+  if (!mapped) throw err;
+  if (mapped.status !== 404) request.log.warn({ status: mapped.status, reason: mapped.reason }, 'refused');
+  return sendReason(reply, mapped.status, mapped.reason);
 }

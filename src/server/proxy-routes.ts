@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Answer, ModuleCache } from '../proxy/module-cache.js';
-import { sendReason, statusFor } from './errors.js';
+import { sendFailure } from './errors.js';
 import { type ProxyRequest, parseProxyPath } from './request-path.js';
+import { IMMUTABLE, sendBytes } from './send-bytes.js';
 import type { StoredObjectSender } from './send-stored.js';
 
 const CONTENT_TYPES = {
@@ -16,8 +17,6 @@ const CONTENT_TYPES = {
 
 /** Answers a request on the raw HTTP objects if it can (a warm artifact in memory); false to route it normally. */
 export type FastLane = (request: IncomingMessage, response: ServerResponse) => boolean;
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The GOPROXY protocol: `<module>/@v/list`, `/@v/<version>.info|.mod|.zip` and `/@latest`, GET and HEAD. */
 export function registerProxyRoutes(
@@ -63,18 +62,13 @@ export function registerProxyRoutes(
         storedAt.set(url, { key: answer.key, endpoint: parsed.endpoint });
         return reply;
       }
-      reply
-        .header('content-type', CONTENT_TYPES[parsed.endpoint])
-        .header('cache-control', `public, max-age=${mutableMaxAgeSeconds}`)
-        .header('x-modgate-cache', answer.state)
-        .header('content-length', answer.bytes.length);
-      return reply.send(request.method === 'HEAD' ? undefined : answer.bytes);
+      return sendBytes(request, reply, answer.bytes, {
+        contentType: CONTENT_TYPES[parsed.endpoint],
+        cacheControl: `public, max-age=${mutableMaxAgeSeconds}`,
+        cacheState: answer.state,
+      });
     } catch (err) {
-      const mapped = statusFor(err);
-      if (!mapped) throw err;
-      if (mapped.status !== 404)
-        request.log.warn({ status: mapped.status, reason: mapped.reason }, 'refused');
-      return sendReason(reply, mapped.status, mapped.reason);
+      return sendFailure(request, reply, err);
     }
   };
   app.route({ method: ['GET', 'HEAD'], url: '/*', handler });

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SumdbProxy } from '../proxy/sumdb-proxy.js';
-import { sendReason, statusFor } from './errors.js';
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+import { sendFailure, sendReason } from './errors.js';
+import { IMMUTABLE, sendBytes } from './send-bytes.js';
 
 /**
  * `/sumdb/<name>/supported|latest|lookup/...|tile/...`: the go command first asks `supported`; a 404 sends
@@ -30,19 +29,13 @@ export function registerSumdbRoutes(
       return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('');
     try {
       const answer = await sumdb.get(name, path);
-      reply
-        .header(
-          'content-type',
-          path.startsWith('tile/') ? 'application/octet-stream' : 'text/plain; charset=utf-8',
-        )
-        .header('cache-control', answer.immutable ? IMMUTABLE : `public, max-age=${latestMaxAgeSeconds}`)
-        .header('x-modgate-cache', answer.state)
-        .header('content-length', answer.bytes.length);
-      return reply.send(request.method === 'HEAD' ? undefined : answer.bytes);
+      return sendBytes(request, reply, answer.bytes, {
+        contentType: path.startsWith('tile/') ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+        cacheControl: answer.immutable ? IMMUTABLE : `public, max-age=${latestMaxAgeSeconds}`,
+        cacheState: answer.state,
+      });
     } catch (err) {
-      const mapped = statusFor(err);
-      if (!mapped) throw err;
-      return sendReason(reply, mapped.status, mapped.reason);
+      return sendFailure(request, reply, err);
     }
   };
   app.route({ method: ['GET', 'HEAD'], url: '/sumdb/*', handler });
