@@ -8,10 +8,11 @@ export const keys = {
   localList: (module: string) => `${escapePath(module)}/@v/list`,
   /**
    * Upstream answers that change over time live outside the module tree, under a first path element with no
-   * dot, which no module path can have.
+   * dot, which no module path can have; their own names start with `@`, which no module path element can,
+   * so module `m/list` can never land where module `m` keeps its list.
    */
-  remoteList: (module: string) => `_modgate/remote/${escapePath(module)}/list`,
-  remoteLatest: (module: string) => `_modgate/remote/${escapePath(module)}/latest`,
+  remoteList: (module: string) => `_modgate/remote/${escapePath(module)}/@list`,
+  remoteLatest: (module: string) => `_modgate/remote/${escapePath(module)}/@latest`,
   remoteQuery: (module: string, query: string) =>
-    `_modgate/remote/${escapePath(module)}/query/${escapeVersion(query)}`,
+    `_modgate/remote/${escapePath(module)}/@query/${escapeVersion(query)}`,
 };
