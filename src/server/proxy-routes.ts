@@ -27,9 +27,14 @@ export function registerProxyRoutes(
 ): FastLane {
   // Request paths already answered from storage, and where: immutable artifacts never move, so repeat
   // requests skip parsing, validation and the storage lookup (the warm path of every CI fleet).
+  // Keyed by the path without its query (go never sends one), and bounded in bytes too: other spellings of
+  // one path (percent-escapes) are distinct keys that a client could otherwise multiply.
   const storedAt = new LRUCache<string, { key: string; endpoint: ProxyRequest['endpoint'] }>({
     max: 200_000,
+    maxSize: 32 << 20,
+    sizeCalculation: (value, url) => url.length + value.key.length + 64,
   });
+  const pathOf = (url: string | undefined) => (url ?? '/').split('?', 1)[0]!;
   const sendStored = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -43,7 +48,7 @@ export function registerProxyRoutes(
     });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const url = request.raw.url ?? '/';
+    const url = pathOf(request.raw.url);
     const known = storedAt.get(url);
     if (known) {
       if (await sendStored(request, reply, known.key, known.endpoint)) {
@@ -74,7 +79,7 @@ export function registerProxyRoutes(
   app.route({ method: ['GET', 'HEAD'], url: '/*', handler });
 
   return (request, response) => {
-    const known = storedAt.get(request.url ?? '');
+    const known = storedAt.get(pathOf(request.url));
     if (!known || !sender.sendFromMemory(known.key, request, response)) return false;
     cache.countHit(known.endpoint);
     return true;
