@@ -5,6 +5,9 @@ import { isValid } from '../gomod/semver.js';
 import { MAX_GO_MOD } from '../gomod/zip-rules.js';
 import { IntegrityError } from './errors.js';
 
+/** What Go's time.Time JSON decoding accepts (RFC 3339); Date.parse alone also takes "2020-01-01" or "1". */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 export interface InfoFields {
   version: string;
   time: string | undefined;
@@ -40,7 +43,10 @@ export function validateInfo(bytes: Buffer, module: string, requested?: string):
     );
   }
   const time = fields.time;
-  if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) {
+  if (
+    time !== undefined &&
+    (typeof time !== 'string' || !RFC3339.test(time) || Number.isNaN(Date.parse(time)))
+  ) {
     throw new IntegrityError(`.info for ${module}@${version} has an invalid Time ${JSON.stringify(time)}`);
   }
   return { version, time };

@@ -15,7 +15,7 @@ describe('an upstream that lies is refused, and nothing it sent is stored', () =
   let data: string;
 
   before(async () => {
-    const modules = ['wrongmod', 'wronginfo', 'mismatch', 'retag', 'badjson'].map((name) => ({
+    const modules = ['wrongmod', 'wronginfo', 'mismatch', 'retag', 'badjson', 'badtime'].map((name) => ({
       path: `example.com/${name}`,
       version: 'v1.0.0',
     }));
@@ -32,6 +32,11 @@ describe('an upstream that lies is refused, and nothing it sent is stored', () =
           'module example.com/mismatch\n\ngo 1.21\n',
         );
         await writeFile(join(tree, 'example.com/badjson/@v/v1.0.0.info'), '{"Version":');
+        // Date.parse takes this; go's JSON time decoding does not, and would fail on it forever once stored.
+        await writeFile(
+          join(tree, 'example.com/badtime/@v/v1.0.0.info'),
+          '{"Version":"v1.0.0","Time":"2020-01-01"}',
+        );
       },
     });
     tree = fixture.tree;
@@ -67,6 +72,9 @@ describe('an upstream that lies is refused, and nothing it sent is stored', () =
     const broken = await rawRequest(fixture.modgate.url, '/example.com/badjson/@v/v1.0.0.info');
     assert.equal(broken.status, 410);
     assert.match(broken.body.toString(), /is not JSON/);
+    const badTime = await rawRequest(fixture.modgate.url, '/example.com/badtime/@v/v1.0.0.info');
+    assert.equal(badTime.status, 410);
+    assert.match(badTime.body.toString(), /invalid Time "2020-01-01"/);
   });
 
   test('a zip whose go.mod differs from the served .mod', async () => {
