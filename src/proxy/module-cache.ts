@@ -109,7 +109,11 @@ export class ModuleCache {
   }
 
   async mod(module: string, version: string): Promise<Answer> {
-    return this.artifact(module, requireCanonical(module, version, 'mod'), 'mod');
+    const answer = await this.artifact(module, requireCanonical(module, version, 'mod'), 'mod');
+    // A crash between storing a .mod and listing it would leave the version unlisted for good; the first
+    // request for it in each process repairs that (later ones take the warm path and never get here).
+    if (!(await this.localVersions(module)).includes(version)) await this.addToLocalList(module, version);
+    return answer;
   }
 
   async zip(module: string, version: string): Promise<Answer> {
@@ -185,9 +189,10 @@ export class ModuleCache {
     try {
       await stageZip(await this.upstream.zip(module, version), staged, what);
       const inspected = await inspectModuleZip(staged, module, version).catch((err: unknown) => {
-        throw new IntegrityError(
-          `zip for ${what} is invalid: ${err instanceof ZipRuleError ? zipProblems(err) : (err as Error).message}`,
-        );
+        // A local I/O failure (EMFILE, EIO...) is ours, not the upstream's: it must not be reported as bad bytes.
+        if (/^E[A-Z0-9]+$/.test(String((err as NodeJS.ErrnoException).code))) throw err;
+        const reason = err instanceof ZipRuleError ? zipProblems(err) : (err as Error).message;
+        throw new IntegrityError(`zip for ${what} is invalid: ${reason}`);
       });
       await this.checkAgainstStoredGoMod(module, version, inspected.goMod);
       // The hash is recorded before the zip becomes visible; once recorded it pins the version, so an
