@@ -22,12 +22,25 @@ export function supervise(count: number, logger: Logger, about: Record<string, s
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) {
         logger.info('stopped');
-        process.exit(0);
+        process.exit(process.exitCode ?? 0);
       }
       return;
     }
-    logger.error({ pid: worker.process.pid, code, signal }, 'worker exited unexpectedly; starting another');
-    start();
+    if (!announced) {
+      // Dying before any worker listened is a start-up failure (port taken, data directory unusable):
+      // restarting would only loop, so stop everything and fail like a single process does.
+      logger.fatal({ pid: worker.process.pid, code, signal }, 'a worker failed to start; stopping');
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exitCode = 1;
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      return;
+    }
+    logger.error(
+      { pid: worker.process.pid, code, signal },
+      'worker exited unexpectedly; starting another in 1 s',
+    );
+    setTimeout(start, 1000);
   });
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
