@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { redactCredentials } from '../sources/proxy-url.js';
 import { envName, flagName, SERVE_SETTINGS, type ServeConfig, type Setting } from './settings.js';
 
 /** A configuration problem: the message names the input, the bad value and what would be valid. */
@@ -43,7 +44,7 @@ export function loadServeConfig(inputs: ConfigInputs): ServeConfig {
     else config[name] = value;
   }
   if (problems.length > 0) {
-    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new ConfigError(redactCredentials(`invalid configuration:\n  - ${problems.join('\n  - ')}`));
   }
   return config as ServeConfig;
 }

@@ -14,6 +14,7 @@ import { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import { buildApp } from '../server/app.js';
 import { createHttpClient } from '../sources/http-client.js';
 import { HttpOrigin } from '../sources/http-get.js';
+import { redactCredentials } from '../sources/proxy-url.js';
 import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { FsStore } from '../storage/fs-store.js';
@@ -68,9 +69,9 @@ function settingOrConfigError<T>(key: string, value: string, parse: (value: stri
   try {
     return parse(value);
   } catch (err) {
-    throw new ConfigError(
-      `invalid configuration:\n  - ${key} = ${JSON.stringify(value)}: ${(err as Error).message}`,
-    );
+    // Values and messages may quote URLs with credentials, and configuration errors end up in CI logs.
+    const detail = `${key} = ${JSON.stringify(value)}: ${(err as Error).message}`;
+    throw new ConfigError(`invalid configuration:\n  - ${redactCredentials(detail)}`);
   }
 }
 

@@ -22,3 +22,8 @@ export function redactUrl(url: URL | string): string {
   copy.password = '';
   return copy.toString().replace(/\/$/, '');
 }
+
+/** Hides the user and password of every URL inside a piece of text, such as a configuration value. */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, '$1***@');
+}

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -66,6 +68,38 @@ test('bad configuration is refused with exit code 2, naming the input, and nothi
   );
   assert.equal(badUpstream.status, 2);
   assert.match(badUpstream.stderr, /upstream = "ftp:\/\/mirror": .*scheme/);
+});
+
+test('credentials in a bad setting never reach the error message', () => {
+  const result = spawnSync(
+    process.execPath,
+    [MAIN, 'serve', '--upstream', 'https://bob:S3CRET@proxy.corp,ftp://x'],
+    {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /https:\/\/\*\*\*@proxy\.corp/);
+  assert.doesNotMatch(result.stderr, /S3CRET|bob/);
+});
+
+test('with several workers, a start-up failure stops everything with exit code 1 instead of looping', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = String((taken.address() as AddressInfo).port);
+  const result = spawnSync(
+    process.execPath,
+    [MAIN, 'serve', '--host', '127.0.0.1', '--port', port, '--workers', '2', '--data', join(dir, 'taken')],
+    {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
+  taken.close();
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /a worker failed to start; stopping/);
 });
 
 test('--help documents every setting with its variable', () => {
