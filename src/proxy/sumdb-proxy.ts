@@ -1,5 +1,5 @@
 import { unescapePath, unescapeVersion } from '../gomod/escape.js';
-import { NotFoundError } from '../sources/errors.js';
+import { NotFoundError, UpstreamError } from '../sources/errors.js';
 import type { HttpOrigin } from '../sources/http-get.js';
 import type { Store } from '../storage/store.js';
 import { parseTilePath } from '../sumdb/tile.js';
@@ -7,6 +7,9 @@ import { BadRequestError } from './errors.js';
 import type { FreshnessCache, RevalidatedAnswer } from './freshness.js';
 import type { NegativeCache } from './negative-cache.js';
 import type { SingleFlight } from './singleflight.js';
+
+const TREE_NOTE = 'go.sum database tree\n';
+const HASH_SIZE = 32;
 
 /** Lookups and tiles are small; the largest full tile is 256 hashes of 32 bytes, a lookup a few lines. */
 const MAX_SUMDB_BYTES = 1 << 20;
@@ -43,7 +46,8 @@ export class SumdbProxy {
       throw new NotFoundError(`checksum database ${name} is not proxied here; go will ask it directly`);
     checkSumdbPath(path);
     const key = `sumdb/${name}/${path}`;
-    const fetch = () => origin.getBytes(path, `${name} ${path}`, MAX_SUMDB_BYTES);
+    const fetch = async () =>
+      checkSumdbBody(name, path, await origin.getBytes(path, `${name} ${path}`, MAX_SUMDB_BYTES));
     if (path === 'latest') {
       const answer = await this.freshness.get(key, fetch);
       return { bytes: answer.bytes, state: answer.state, immutable: false };
@@ -64,6 +68,26 @@ export class SumdbProxy {
     });
     return { bytes, state: 'fetched', immutable: true };
   }
+}
+
+/**
+ * Refuses answers that cannot be what a checksum database sends (a captive portal's page, a truncated tile)
+ * before they are stored for good. The go client verifies the rest: signatures, hashes, proofs.
+ */
+function checkSumdbBody(name: string, path: string, bytes: Buffer): Buffer {
+  const text = () => bytes.toString('latin1');
+  let ok: boolean;
+  if (path === 'latest') ok = text().startsWith(TREE_NOTE);
+  else if (path.startsWith('lookup/')) ok = /^\d+\n/.test(text()) && text().includes(`\n${TREE_NOTE}`);
+  else {
+    const tile = parseTilePath(path);
+    ok = tile.L === -1 ? bytes.length > 0 : bytes.length === HASH_SIZE * tile.W;
+  }
+  if (!ok)
+    throw new UpstreamError(
+      `${name} answered ${path} with something that is not a checksum database ${path.split('/')[0]} (${bytes.length} bytes)`,
+    );
+  return bytes;
 }
 
 /** Only the database's own paths get through, each in the exact spelling the go client uses. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../src/sumdb/note.js';
@@ -50,7 +51,13 @@ describe('checksum database proxying: go verifies through modgate, also when the
       `${d.Path} v1.0.0/go.mod ${d.GoModSum}`,
     ]);
     server = await builder.start({ signerKey: KEYS.signerKey, lines });
-    await fixture.restart(['--sumdb', `${NAME}=${server.url}`]);
+    // A second "database" is the static upstream serving a captive portal's page where tiles should be.
+    await mkdir(join(fixture.tree, 'portal/tile/8/0'), { recursive: true });
+    await writeFile(join(fixture.tree, 'portal/tile/8/0/000'), '<html>captive portal login</html>');
+    await fixture.restart([
+      '--sumdb',
+      `${NAME}=${server.url},portal.modgate.test=${fixture.upstream.url}/portal`,
+    ]);
     await go.clearModCache();
   });
 
@@ -94,6 +101,13 @@ describe('checksum database proxying: go verifies through modgate, also when the
     } finally {
       await offline.dispose();
     }
+  });
+
+  test('an answer that cannot be a checksum database answer is refused and never stored', async () => {
+    const res = await rawRequest(fixture.modgate.url, '/sumdb/portal.modgate.test/tile/8/0/000');
+    assert.equal(res.status, 404);
+    assert.match(res.body.toString(), /not a checksum database tile \(33 bytes\)/);
+    assert.equal(existsSync(join(fixture.data, 'sumdb/portal.modgate.test/tile/8/0/000')), false);
   });
 
   test('databases that are not configured, and malformed paths, get 404 so go goes direct', async () => {
