@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Releases a held lock. */
@@ -42,17 +42,55 @@ export class FileLocks implements Locks {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
           await link(draft, file);
-          return () => unlink(file).catch(() => {});
+          return this.hold(file, (await stat(file)).ino);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-          if (!(await this.isStale(file))) return undefined;
-          await unlink(file).catch(() => {});
+          if (!(await this.breakIfStale(file))) return undefined;
         }
       }
       return undefined;
     } finally {
       await unlink(draft).catch(() => {});
     }
+  }
+
+  /**
+   * Keeps a held lock fresh (a long download must not look abandoned) and returns its release, which
+   * removes the lock only if it is still ours: one broken as stale may since belong to another process.
+   */
+  private hold(file: string, ino: number): Release {
+    const heartbeat = setInterval(
+      () => {
+        const now = new Date();
+        utimes(file, now, now).catch(() => {});
+      },
+      Math.max(this.staleAfterMs / 3, 1000),
+    );
+    heartbeat.unref();
+    return async () => {
+      clearInterval(heartbeat);
+      const current = await stat(file).catch(() => undefined);
+      if (current?.ino === ino) await unlink(file).catch(() => {});
+    };
+  }
+
+  /**
+   * Removes a stale lock so that exactly one contender does it: the lock is renamed aside (only one rename
+   * of it can succeed) and looked at again, because between our first look and the rename a live process may
+   * have replaced it; such a lock goes back where it was.
+   */
+  private async breakIfStale(file: string): Promise<boolean> {
+    if (!(await this.isStale(file))) return false;
+    const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      await rename(file, aside);
+    } catch {
+      return false;
+    }
+    const stillStale = await this.isStale(aside);
+    if (!stillStale) await link(aside, file).catch(() => {});
+    await unlink(aside).catch(() => {});
+    return stillStale;
   }
 
   private async isStale(file: string): Promise<boolean> {

@@ -102,3 +102,31 @@ test('processes contending for one lock never hold it together', async () => {
   );
   assert.deepEqual(results, ['0', '0', '0', '0']);
 });
+
+test('processes racing to break one dead owner lock: exactly one of them wins it', async () => {
+  const locksModule = new URL('../../src/proxy/locks.js', import.meta.url).href;
+  const child = `
+    const { FileLocks } = await import(${JSON.stringify(locksModule)});
+    const release = await new FileLocks(process.argv[1], 60_000).tryAcquire('crashed');
+    console.log(release ? 'won' : 'lost');
+    // Stay alive a while: a winner that exited at once would leave a dead-owner lock for the next one.
+    await new Promise((r) => setTimeout(r, 1500));
+  `;
+  for (let trial = 0; trial < 5; trial++) {
+    const lockDir = await mkdtemp(join(dir, 'stale-'));
+    const owner = new FileLocks(lockDir, 60_000);
+    await owner.tryAcquire('crashed');
+    const [file] = (await readdir(lockDir)).filter((f) => !f.includes('.'));
+    await writeFile(join(lockDir, file!), `${spawnSync(process.execPath, ['-e', '']).pid}\n`);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => {
+        return new Promise<string>((resolve, reject) => {
+          execFile(process.execPath, ['--input-type=module', '-e', child, lockDir], (err, stdout, stderr) =>
+            err ? reject(new Error(stderr)) : resolve(stdout.trim()),
+          );
+        });
+      }),
+    );
+    assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
+  }
+});
