@@ -2,6 +2,9 @@ import type { Dispatcher } from 'undici';
 import { NotFoundError, UpstreamError } from './errors.js';
 import { redactUrl } from './proxy-url.js';
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
 /** Go prints at most this much of an error body; more is never useful in our own messages either. */
 const MAX_REASON_BYTES = 648;
 
@@ -34,16 +37,35 @@ export class HttpOrigin {
    * UpstreamError; both carry the origin's short text/plain reason when it sent one.
    */
   async get(path: string, what: string): Promise<Dispatcher.ResponseData> {
-    const url = new URL(`${this.name}/${path}`);
-    let response: Dispatcher.ResponseData;
+    let url = new URL(`${this.name}/${path}`);
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.request(url, what);
+      const location = response.headers.location;
+      if (!REDIRECTS.has(response.statusCode) || typeof location !== 'string')
+        return this.checked(response, what);
+      await response.body.dump();
+      // Like the go command: at most 10 redirects, never from https down to plain http.
+      const next = new URL(location, url);
+      if (redirects >= MAX_REDIRECTS)
+        throw new UpstreamError(`${this.name}: ${what}: more than ${MAX_REDIRECTS} redirects`);
+      if (url.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new UpstreamError(`${this.name}: ${what}: refusing a redirect from https to ${next.protocol}`);
+      }
+      url = next;
+    }
+  }
+
+  private async request(url: URL, what: string): Promise<Dispatcher.ResponseData> {
+    // Credentials go only to the origin they were configured for, not to wherever it redirects.
+    const sameOrigin = url.origin === new URL(this.name).origin;
     try {
-      response = await this.dispatcher.request({
+      return await this.dispatcher.request({
         origin: url.origin,
-        path: url.pathname,
+        path: url.pathname + url.search,
         method: 'GET',
         headers: {
           'user-agent': this.userAgent,
-          ...(this.authorization ? { authorization: this.authorization } : {}),
+          ...(this.authorization && sameOrigin ? { authorization: this.authorization } : {}),
         },
       });
     } catch (err) {
@@ -52,6 +74,9 @@ export class HttpOrigin {
         `${this.name}: ${what}: ${status ? `answered ${status} after retries` : message(err)}`,
       );
     }
+  }
+
+  private async checked(response: Dispatcher.ResponseData, what: string): Promise<Dispatcher.ResponseData> {
     if (response.statusCode === 200) return response;
     const reason = await readReason(response);
     const detail = `${this.name} answered ${response.statusCode} for ${what}${reason ? `: ${reason}` : ''}`;

@@ -5,7 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** What the fake-but-real upstream does for one request, to exercise modgate's unhappy paths. */
-export type Fault = 'serve' | '404' | '410' | '500' | '429' | 'refuse' | 'hang' | 'cut' | 'stall';
+export type Fault =
+  | 'serve'
+  | '404'
+  | '410'
+  | '500'
+  | '429'
+  | 'refuse'
+  | 'hang'
+  | 'cut'
+  | 'stall'
+  | 'redirect';
 
 /**
  * A static HTTP server over a GOPROXY tree on 127.0.0.1 that counts requests and can misbehave per path:
@@ -55,7 +65,13 @@ export class UpstreamServer {
       res.end(`upstream says ${fault} for ${path}\n`);
       return;
     }
-    const file = join(this.root, decodeURIComponent(path));
+    if (fault === 'redirect') {
+      // Like a proxy that sends downloads to blob storage: the same file under /mirror/.
+      res.writeHead(302, { location: `/mirror${path}` });
+      res.end();
+      return;
+    }
+    const file = join(this.root, decodeURIComponent(path.replace(/^\/mirror\//, '/')));
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -103,6 +103,14 @@ describe('upstream faults as the go client sees them', () => {
     assert.equal(existsSync(join(data, 'example.com/m/@v/v1.0.0.zip')), true);
   });
 
+  test('redirects are followed, as go follows them', async () => {
+    first.fault = (path) => (path.startsWith('/mirror/') ? 'serve' : 'redirect');
+    const { modgate } = await start(first.url);
+    const result = await download(modgate.url);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.ok(first.count('/mirror/example.com/m/@v/v1.0.0.zip') > 0);
+  });
+
   test('retries ride over a transient 500', async () => {
     let failures = 0;
     first.fault = (path) => (path.endsWith('.zip') && failures++ < 1 ? '500' : 'serve');
