@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort } from './tools.js';
+import { freePort, stopProcess } from './tools.js';
 
 /**
  * Runs the built modgate CLI as its own process, exactly as a user would (`modgate serve`), so the load
@@ -41,8 +40,8 @@ export async function startModgate(
     String(workers),
   );
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  exited.catch(() => undefined); // a spawn error surfaces through waitReady below
+  // A failed spawn is reported here; waitReady then times out with its own message.
+  child.on('error', (err) => process.stderr.write(`modgate: could not start: ${err.message}\n`));
   // Whatever modgate logs at warn or above during a benchmark is worth seeing: it usually explains a bad figure.
   createInterface({ input: child.stdout }).on('line', (line) => process.stderr.write(`modgate: ${line}\n`));
 
@@ -56,14 +55,7 @@ export async function startModgate(
   return {
     url,
     pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
+    stop: () => stopProcess(child),
   };
 }
 

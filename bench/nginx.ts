@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireBinary } from './tools.js';
+import { freePort, requireBinary, stopProcess } from './tools.js';
 
 /**
  * nginx serving the same GOPROXY tree as plain static files: the baseline that tells how far modgate is from
@@ -65,11 +64,7 @@ http {
     url,
     pid: child.pid!,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM'); // fast shutdown of master and workers
-        await exited;
-      }
+      await stopProcess(child); // SIGTERM: nginx's fast shutdown of master and workers
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -60,4 +60,14 @@ export function runCommand(
       else resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
     });
   });
+}
+
+/** Stops a server the benchmark started: SIGTERM for a clean exit, SIGKILL if it has not gone in 10 s. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

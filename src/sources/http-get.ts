@@ -16,6 +16,7 @@ const MAX_REASON_BYTES = 648;
 export class HttpOrigin {
   /** The URL without credentials or trailing slash, for requests and messages alike. */
   readonly name: string;
+  private readonly origin: string;
   private readonly authorization: string | undefined;
 
   constructor(
@@ -30,6 +31,7 @@ export class HttpOrigin {
         ? `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}`
         : undefined;
     this.name = redactUrl(parsed);
+    this.origin = parsed.origin;
   }
 
   /**
@@ -57,7 +59,7 @@ export class HttpOrigin {
 
   private async request(url: URL, what: string): Promise<Dispatcher.ResponseData> {
     // Credentials go only to the origin they were configured for, not to wherever it redirects.
-    const sameOrigin = url.origin === new URL(this.name).origin;
+    const sameOrigin = url.origin === this.origin;
     try {
       return await this.dispatcher.request({
         origin: url.origin,
