@@ -1,0 +1,3 @@
+import type { Rule } from '../../model.js';
+
+export const dockerRules: readonly Rule[] = [];

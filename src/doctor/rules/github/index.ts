@@ -1,0 +1,3 @@
+import type { Rule } from '../../model.js';
+
+export const githubRules: readonly Rule[] = [];
