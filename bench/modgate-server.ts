@@ -38,6 +38,9 @@ export async function startModgate(
     'warn',
     '--workers',
     String(workers),
+    // The corpus is generated, so no checksum database knows it.
+    '--checksum-db',
+    'off',
   );
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   // A failed spawn is reported here; waitReady then times out with its own message.

@@ -4,6 +4,7 @@ import { registerExplainCommand } from '../explain/explain-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
+import { registerSumdbCommand } from './sumdb-key-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command('modgate')
@@ -34,6 +35,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 });
 
 registerExplainCommand(program);
+registerSumdbCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')

@@ -4,23 +4,24 @@ import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
+import { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import { FreshnessCache } from '../proxy/freshness.js';
 import { FileLocks, type Locks, ProcessLocks } from '../proxy/locks.js';
 import { createProxyMetrics } from '../proxy/metrics.js';
 import { ModuleCache } from '../proxy/module-cache.js';
 import { NegativeCache } from '../proxy/negative-cache.js';
 import { SingleFlight } from '../proxy/singleflight.js';
-import { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import { buildApp } from '../server/app.js';
 import { createHttpClient } from '../sources/http-client.js';
-import { HttpOrigin } from '../sources/http-get.js';
 import { redactCredentials } from '../sources/proxy-url.js';
 import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { FsStore } from '../storage/fs-store.js';
+import { type ChecksumDbSetting, parseChecksumDb } from './checksum-db-setting.js';
+import { setUpChecksumDatabases } from './checksum-setup.js';
 import { ConfigError } from './config.js';
 import type { ServeConfig } from './settings.js';
-import { parseSumdbList, type SumdbEntry } from './sumdb-list.js';
+import { isDatabaseName, parseSumdbList, type SumdbEntry } from './sumdb-list.js';
 import { supervise } from './supervise.js';
 import { VERSION } from './version.js';
 
@@ -44,6 +45,10 @@ export async function serve(config: ServeConfig): Promise<void> {
   // Validated in every process, so a bad list stops the supervisor before any worker starts.
   const upstream = upstreamOrConfigError(config, dispatcher);
   const sumdbs = settingOrConfigError('sumdb', config.sumdb, parseSumdbList);
+  const checksumDb = settingOrConfigError('checksumDb', config.checksumDb, parseChecksumDb);
+  const privateDb = settingOrConfigError('privateChecksumDb', config.privateChecksumDb, (name) =>
+    parsePrivateDbName(name, sumdbs),
+  );
   const dataDir = resolve(config.data);
   const primary = cluster.isPrimary;
   if (primary) {
@@ -55,7 +60,19 @@ export async function serve(config: ServeConfig): Promise<void> {
     }
   }
   const locks: Locks = primary ? new ProcessLocks() : new FileLocks(join(dataDir, LOCKS_DIR), LOCK_STALE_MS);
-  await serveHere(config, logger, dispatcher, upstream, sumdbs, dataDir, locks);
+  await serveHere(config, logger, dispatcher, upstream, { sumdbs, checksumDb, privateDb }, dataDir, locks);
+}
+
+/** `off`, or a database name that no proxied database has. */
+function parsePrivateDbName(name: string, proxied: readonly SumdbEntry[]): string | undefined {
+  if (name === 'off') return undefined;
+  if (!isDatabaseName(name) || name.includes('+'))
+    throw new Error('expected a host name with an optional path, such as "sum.corp.example"');
+  if (proxied.some((db) => db.name === name))
+    throw new Error(
+      `${name} is also in "sumdb", the databases modgate proxies; give the private one its own name`,
+    );
+  return name;
 }
 
 function upstreamOrConfigError(config: ServeConfig, dispatcher: Dispatcher): Source {
@@ -80,7 +97,11 @@ async function serveHere(
   logger: Logger,
   dispatcher: Dispatcher,
   upstream: Source,
-  sumdbs: readonly SumdbEntry[],
+  databases: {
+    sumdbs: readonly SumdbEntry[];
+    checksumDb: ChecksumDbSetting | 'off';
+    privateDb: string | undefined;
+  },
   dataDir: string,
   locks: Locks,
 ): Promise<void> {
@@ -88,30 +109,43 @@ async function serveHere(
   const store = await FsStore.open(dataDir, { cleanStaging: cluster.isPrimary });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const cache = new ModuleCache({
+  const metrics = createProxyMetrics(registry);
+  const freshness = { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate };
+  const flights = new SingleFlight();
+  // The private database logs what the module cache serves, and the cache verifies against it: the cache
+  // is created second, so the database reaches it through this reference.
+  let cache: ModuleCache | undefined;
+  const checksums = await setUpChecksumDatabases({
+    proxied: databases.sumdbs,
+    verifyAgainst: databases.checksumDb,
+    privatePatterns: config.private,
+    privateDb: databases.privateDb,
+    store,
+    dispatcher,
+    userAgent: `modgate/${VERSION}`,
+    flights,
+    coordinated: new CoordinatedFlight(flights, locks),
+    freshness: new FreshnessCache(store, flights, freshness, (key, err) =>
+      logger.warn({ key, err: String(err) }, 'checksum database refresh failed; serving the cached answer'),
+    ),
+    notFound: new NegativeCache(config.notFoundTtl),
+    metrics,
+    logger,
+    modules: { hashes: (module, version) => cache!.hashes(module, version) },
+  });
+  cache = new ModuleCache({
     store,
     upstream,
     logger,
-    metrics: createProxyMetrics(registry),
-    freshness: { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate },
+    metrics,
+    freshness,
     notFoundTtlMs: config.notFoundTtl,
     locks,
+    verifier: checksums.verifier,
   });
-  const freshness = { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate };
-  const flights = new SingleFlight();
-  const sumdb = new SumdbProxy(
-    new Map(sumdbs.map((db) => [db.name, new HttpOrigin(db.url, dispatcher, `modgate/${VERSION}`)])),
-    store,
-    new FreshnessCache(store, flights, freshness, (key, err) =>
-      logger.warn({ key, err: String(err) }, 'checksum database refresh failed; serving the cached answer'),
-    ),
-    flights,
-    new NegativeCache(config.notFoundTtl),
-  );
   const app = buildApp({
     cache,
-    sumdb,
-    sumdbNames: sumdbs.map((db) => db.name),
+    sumdbs: checksums.backends,
     store,
     logger,
     registry,
@@ -124,7 +158,17 @@ async function serveHere(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (cluster.isPrimary) {
-    logger.info({ url, upstream: upstream.name, data: dataDir, version: VERSION }, 'listening');
+    const verifying = databases.checksumDb === 'off' ? 'off' : databases.checksumDb.name;
+    logger.info(
+      { url, upstream: upstream.name, data: dataDir, checksumDb: verifying, version: VERSION },
+      'listening',
+    );
+    if (checksums.privateDb) {
+      logger.info(
+        { gosumdb: checksums.privateDb.verifierKey },
+        'private checksum database ready: builds verify private modules with GOSUMDB set to this key',
+      );
+    }
   } else {
     process.send?.({ listening: url });
   }

@@ -66,6 +66,31 @@ export const SERVE_SETTINGS = {
     expected: 'off, or names such as "sum.golang.org" or "sum.example.com=https://sum.example.com"',
     parse: text,
   },
+  checksumDb: {
+    key: 'checksumDb',
+    description:
+      'checksum database every public module is verified against before it is stored, written like GOSUMDB: a known name, "<name>+<hash>+<key> [URL]", or "off"',
+    default: 'sum.golang.org',
+    expected:
+      'off, sum.golang.org, or a verifier key such as "sum.example.com+1234abcd+AbC... https://sum.example.com"',
+    parse: text,
+  },
+  private: {
+    key: 'private',
+    description:
+      'private module path patterns, written like GOPRIVATE: never sent to the public checksum database',
+    default: '',
+    expected: 'comma-separated glob patterns such as "git.corp.example,github.com/acme/*"',
+    parse: (raw: string | number | boolean) => (typeof raw === 'string' ? raw.trim() : undefined),
+  },
+  privateChecksumDb: {
+    key: 'privateChecksumDb',
+    description:
+      'name of the checksum database modgate serves at /sumdb/<name>/ for every module it serves, private ones included ("off" for none); `modgate sumdb key` prints its GOSUMDB value',
+    default: 'off',
+    expected: 'off, or a name such as "sum.corp.example"',
+    parse: text,
+  },
   logLevel: {
     key: 'logLevel',
     description: 'log level',

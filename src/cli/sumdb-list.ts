@@ -7,6 +7,10 @@ export interface SumdbEntry {
 /** A database name is a host with an optional path, as the go command requires of GOSUMDB names. */
 const NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[A-Za-z0-9._~-]+)*$/;
 
+export function isDatabaseName(name: string): boolean {
+  return NAME.test(name);
+}
+
 /**
  * Parses the `sumdb` setting: `off`, or a comma-separated list of `name` (fetched from https://name, as the
  * go command does) or `name=URL`. Throws an Error naming the bad entry.
@@ -18,7 +22,7 @@ export function parseSumdbList(value: string): SumdbEntry[] {
     const [name, url] = entry.includes('=')
       ? [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]
       : [entry, `https://${entry}`];
-    if (!NAME.test(name!))
+    if (!isDatabaseName(name!))
       throw new Error(
         `${JSON.stringify(entry)}: ${JSON.stringify(name)} is not a checksum database name (a host, optionally with a path)`,
       );

@@ -9,6 +9,7 @@ export interface ProxyMetrics {
   upstreamFetches: Counter<'endpoint' | 'outcome'>;
   upstreamSeconds: Histogram<'endpoint'>;
   integrityRefusals: Counter<'endpoint'>;
+  checksumFailures: Counter<'database' | 'kind'>;
 }
 
 export function createProxyMetrics(registry: Registry): ProxyMetrics {
@@ -36,6 +37,12 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
       name: 'modgate_integrity_refusals_total',
       help: 'Upstream artifacts refused because they failed verification (zip rules, go.mod path, recorded hash).',
       labelNames: ['endpoint'],
+      registers: [registry],
+    }),
+    checksumFailures: new Counter({
+      name: 'modgate_checksum_failures_total',
+      help: 'Checksum database verifications that failed, by database (public, private) and kind (mismatch, or the security check a database failed: signature, fork, rollback, tile, record, missing-line).',
+      labelNames: ['database', 'kind'],
       registers: [registry],
     }),
   };

@@ -8,6 +8,7 @@ import { isNotFound, NotFoundError } from '../sources/errors.js';
 import type { Source } from '../sources/source.js';
 import { type Store, stagingPath } from '../storage/store.js';
 import { inspectModuleZip } from '../zipfile/inspect-module-zip.js';
+import type { ChecksumVerifier } from './checksum-verifier.js';
 import { CoordinatedFlight } from './coordinated-flight.js';
 import { BadRequestError, IntegrityError } from './errors.js';
 import { FreshnessCache, type FreshnessPolicy, type RevalidatedAnswer } from './freshness.js';
@@ -33,6 +34,8 @@ export interface ModuleCacheOptions {
   notFoundTtlMs: number;
   /** How processes sharing the store agree on who fetches; ProcessLocks when modgate runs alone. */
   locks: Locks;
+  /** Checks every .mod and .zip against a checksum database before it is stored; none when checksumDb is off. */
+  verifier?: ChecksumVerifier | undefined;
 }
 
 type Artifact = 'info' | 'mod' | 'zip';
@@ -48,6 +51,7 @@ export class ModuleCache {
   private readonly upstream: Source;
   private readonly logger: Logger;
   private readonly metrics: ProxyMetrics;
+  private readonly verifier: ChecksumVerifier | undefined;
   private readonly flights = new SingleFlight();
   private readonly coordinated: CoordinatedFlight;
   private readonly freshness: FreshnessCache;
@@ -60,6 +64,7 @@ export class ModuleCache {
     this.upstream = options.upstream;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    this.verifier = options.verifier;
     this.notFound = new NegativeCache(options.notFoundTtlMs);
     this.coordinated = new CoordinatedFlight(this.flights, options.locks);
     this.freshness = new FreshnessCache(this.store, this.flights, options.freshness, (key, err) =>
@@ -120,6 +125,21 @@ export class ModuleCache {
     return this.artifact(module, requireCanonical(module, version, 'zip'), 'zip');
   }
 
+  /**
+   * The go.sum hashes of a canonical version (`M V h1:` of the zip, `M V/go.mod h1:` of the .mod), fetching
+   * and verifying the artifacts first if they are not stored yet.
+   */
+  async hashes(module: string, version: string): Promise<{ zip: string; mod: string }> {
+    await this.mod(module, version);
+    await this.zip(module, version);
+    const [mod, zipHash] = await Promise.all([
+      this.store.readBytes(keys.artifact(module, version, 'mod')),
+      this.store.readBytes(keys.artifact(module, version, 'ziphash')),
+    ]);
+    if (!mod || !zipHash) throw new NotFoundError(`${module}@${version} is no longer stored`);
+    return { zip: zipHash.toString('utf8').trim(), mod: validateGoMod(mod, module, version) };
+  }
+
   /** Counts a request answered from storage by a layer that already knew where the artifact is. */
   countHit(endpoint: string): void {
     this.metrics.cache.inc({ endpoint, result: 'hit' });
@@ -173,6 +193,7 @@ export class ModuleCache {
   private async ingestMod(module: string, version: string): Promise<void> {
     const bytes = await this.upstream.mod(module, version);
     const hash = validateGoMod(bytes, module, version);
+    await this.verifier?.verify(module, version, 'mod', hash);
     const key = keys.artifact(module, version, 'mod');
     if ((await this.store.put(key, { bytes }, { ifAbsent: true })) === 'exists') {
       await this.reportIfDifferent(module, version, 'mod', hash, async () => {
@@ -195,6 +216,7 @@ export class ModuleCache {
         throw new IntegrityError(`zip for ${what} is invalid: ${reason}`);
       });
       await this.checkAgainstStoredGoMod(module, version, inspected.goMod);
+      await this.verifier?.verify(module, version, 'zip', inspected.h1);
       // The hash is recorded before the zip becomes visible; once recorded it pins the version, so an
       // upstream that later offers other bytes is refused even if the zip itself was removed.
       const hashKey = keys.artifact(module, version, 'ziphash');

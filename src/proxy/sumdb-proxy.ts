@@ -1,25 +1,17 @@
-import { unescapePath, unescapeVersion } from '../gomod/escape.js';
 import { NotFoundError, UpstreamError } from '../sources/errors.js';
 import type { HttpOrigin } from '../sources/http-get.js';
 import type { Store } from '../storage/store.js';
 import { parseTilePath } from '../sumdb/tile.js';
-import { BadRequestError } from './errors.js';
-import type { FreshnessCache, RevalidatedAnswer } from './freshness.js';
+import type { FreshnessCache } from './freshness.js';
 import type { NegativeCache } from './negative-cache.js';
 import type { SingleFlight } from './singleflight.js';
+import { checkSumdbPath, type SumdbAnswer, type SumdbBackend } from './sumdb-backend.js';
 
 const TREE_NOTE = 'go.sum database tree\n';
 const HASH_SIZE = 32;
 
 /** Lookups and tiles are small; the largest full tile is 256 hashes of 32 bytes, a lookup a few lines. */
 const MAX_SUMDB_BYTES = 1 << 20;
-
-export interface SumdbAnswer {
-  bytes: Buffer;
-  state: RevalidatedAnswer['state'] | 'stored';
-  /** Lookups and tiles never change once published; `latest` does. */
-  immutable: boolean;
-}
 
 /**
  * Proxies checksum databases (`/sumdb/<name>/latest|lookup/...|tile/...`) so builds behind a firewall can
@@ -36,8 +28,9 @@ export class SumdbProxy {
     private readonly notFound: NegativeCache,
   ) {}
 
-  proxies(name: string): boolean {
-    return this.databases.has(name);
+  /** The proxy seen as the backend of one database, for the /sumdb/ routes. */
+  backend(name: string): SumdbBackend {
+    return { get: (path) => this.get(name, path) };
   }
 
   async get(name: string, path: string): Promise<SumdbAnswer> {
@@ -88,33 +81,4 @@ function checkSumdbBody(name: string, path: string, bytes: Buffer): Buffer {
       `${name} answered ${path} with something that is not a checksum database ${path.split('/')[0]} (${bytes.length} bytes)`,
     );
   return bytes;
-}
-
-/** Only the database's own paths get through, each in the exact spelling the go client uses. */
-function checkSumdbPath(path: string): void {
-  if (path === 'latest') return;
-  if (path.startsWith('lookup/')) {
-    const at = path.lastIndexOf('@');
-    try {
-      if (at < 0) throw new Error('missing @version');
-      unescapePath(path.slice('lookup/'.length, at));
-      unescapeVersion(path.slice(at + 1));
-      return;
-    } catch (err) {
-      throw new BadRequestError(
-        `malformed checksum database lookup ${JSON.stringify(path)}: ${(err as Error).message}`,
-      );
-    }
-  }
-  if (path.startsWith('tile/')) {
-    try {
-      parseTilePath(path);
-      return;
-    } catch {
-      throw new BadRequestError(`malformed checksum database tile path ${JSON.stringify(path)}`);
-    }
-  }
-  throw new BadRequestError(
-    `not a checksum database path: ${JSON.stringify(path)} (expected latest, lookup/M@V or tile/...)`,
-  );
 }

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModuleCache } from '../proxy/module-cache.js';
-import type { SumdbProxy } from '../proxy/sumdb-proxy.js';
+import type { SumdbBackend } from '../proxy/sumdb-backend.js';
 import type { Store } from '../storage/store.js';
 import { sendReason } from './errors.js';
 import { registerOperationalRoutes } from './operational-routes.js';
@@ -14,9 +14,8 @@ import { registerSumdbRoutes } from './sumdb-routes.js';
 
 export interface AppOptions {
   cache: ModuleCache;
-  sumdb: SumdbProxy;
-  /** Names of the checksum databases proxied under /sumdb/. */
-  sumdbNames: readonly string[];
+  /** The checksum databases served under /sumdb/<name>/: proxied ones and modgate's own private one. */
+  sumdbs: ReadonlyMap<string, SumdbBackend>;
   store: Store;
   logger: Logger;
   registry: Registry;
@@ -93,7 +92,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       .send(`modgate internal error (request ${request.id})\n`);
   });
   registerOperationalRoutes(app, options.store, options.registry);
-  registerSumdbRoutes(app, options.sumdb, options.sumdbNames, options.mutableMaxAgeSeconds);
+  registerSumdbRoutes(app, options.sumdbs, options.mutableMaxAgeSeconds);
   fastLane = registerProxyRoutes(
     app,
     options.cache,

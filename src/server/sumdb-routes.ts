@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SumdbProxy } from '../proxy/sumdb-proxy.js';
+import type { SumdbBackend } from '../proxy/sumdb-backend.js';
 import { sendFailure, sendReason } from './errors.js';
 import { IMMUTABLE, sendBytes } from './send-bytes.js';
 
@@ -10,11 +10,10 @@ import { IMMUTABLE, sendBytes } from './send-bytes.js';
  */
 export function registerSumdbRoutes(
   app: FastifyInstance,
-  sumdb: SumdbProxy,
-  names: readonly string[],
+  databases: ReadonlyMap<string, SumdbBackend>,
   latestMaxAgeSeconds: number,
 ): void {
-  const byLength = [...names].sort((a, b) => b.length - a.length);
+  const byLength = [...databases.keys()].sort((a, b) => b.length - a.length);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const rest = (request.raw.url ?? '').split('?', 1)[0]!.slice('/sumdb/'.length);
     const name = byLength.find((n) => rest.startsWith(`${n}/`));
@@ -22,13 +21,13 @@ export function registerSumdbRoutes(
       return sendReason(
         reply,
         404,
-        `no checksum database is proxied at /sumdb/${rest}; go will ask the database directly`,
+        `no checksum database is served at /sumdb/${rest}; go will ask the database directly`,
       );
     const path = rest.slice(name.length + 1);
     if (path === 'supported')
       return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send('');
     try {
-      const answer = await sumdb.get(name, path);
+      const answer = await databases.get(name)!.get(path);
       return sendBytes(request, reply, answer.bytes, {
         contentType: path.startsWith('tile/') ? 'application/octet-stream' : 'text/plain; charset=utf-8',
         cacheControl: answer.immutable ? IMMUTABLE : `public, max-age=${latestMaxAgeSeconds}`,

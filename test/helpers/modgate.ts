@@ -16,7 +16,9 @@ export class ModgateProcess {
   }
 
   static start(args: string[], env: Record<string, string> = {}): Promise<ModgateProcess> {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
+    // Test modules are in no public checksum database; tests that verify name their own (later flags win).
+    const defaults = ['--host', '127.0.0.1', '--port', '0', '--checksum-db', 'off'];
+    const child = spawn(process.execPath, [MAIN, 'serve', ...defaults, ...args], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { type ChecksumVerifier, RoutedVerifier } from '../proxy/checksum-verifier.js';
+import type { CoordinatedFlight } from '../proxy/coordinated-flight.js';
+import type { FreshnessCache } from '../proxy/freshness.js';
+import type { ProxyMetrics } from '../proxy/metrics.js';
+import type { NegativeCache } from '../proxy/negative-cache.js';
+import { type ModuleHashes, PrivateChecksumDb } from '../proxy/private-checksum-db.js';
+import { ProxiedSumdbOps } from '../proxy/proxied-sumdb-ops.js';
+import type { SingleFlight } from '../proxy/singleflight.js';
+import type { SumdbBackend } from '../proxy/sumdb-backend.js';
+import { SumdbProxy } from '../proxy/sumdb-proxy.js';
+import { SumdbVerifier } from '../proxy/sumdb-verifier.js';
+import { HttpOrigin } from '../sources/http-get.js';
+import type { Store } from '../storage/store.js';
+import { SumdbClient } from '../sumdb/client.js';
+import type { ChecksumDbSetting } from './checksum-db-setting.js';
+import type { SumdbEntry } from './sumdb-list.js';
+
+export interface ChecksumSetupInputs {
+  /** Databases proxied at /sumdb/<name>/ (the `sumdb` setting). */
+  proxied: readonly SumdbEntry[];
+  /** The database public modules are verified against (the `checksumDb` setting). */
+  verifyAgainst: ChecksumDbSetting | 'off';
+  /** The `private` patterns and the name of the private database modgate serves, if any. */
+  privatePatterns: string;
+  privateDb: string | undefined;
+  store: Store;
+  dispatcher: Dispatcher;
+  userAgent: string;
+  flights: SingleFlight;
+  coordinated: CoordinatedFlight;
+  freshness: FreshnessCache;
+  notFound: NegativeCache;
+  metrics: ProxyMetrics;
+  logger: Logger;
+  /** The module cache, which exists only once the verifier built here is handed to it. */
+  modules: ModuleHashes;
+}
+
+export interface ChecksumSetup {
+  /** What answers /sumdb/<name>/ for each name. */
+  backends: Map<string, SumdbBackend>;
+  verifier: ChecksumVerifier;
+  privateDb: PrivateChecksumDb | undefined;
+}
+
+/**
+ * Wires the checksum databases together: one SumdbProxy for every remote database (the proxied ones and the
+ * one ingest verifies against, which then shares their stored tiles), the verifying client on top of it, and
+ * the private database. Private modules are routed away from the public database here.
+ */
+export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promise<ChecksumSetup> {
+  const { verifyAgainst, store, logger } = inputs;
+  const origins = new Map(inputs.proxied.map((db) => [db.name, db.url]));
+  if (verifyAgainst !== 'off' && (verifyAgainst.url || !origins.has(verifyAgainst.name))) {
+    origins.set(verifyAgainst.name, verifyAgainst.url ?? `https://${verifyAgainst.name}`);
+  }
+  const proxy = new SumdbProxy(
+    new Map(
+      [...origins].map(([name, url]) => [name, new HttpOrigin(url, inputs.dispatcher, inputs.userAgent)]),
+    ),
+    store,
+    inputs.freshness,
+    inputs.flights,
+    inputs.notFound,
+  );
+  const backends = new Map<string, SumdbBackend>(
+    inputs.proxied.map((db) => [db.name, proxy.backend(db.name)]),
+  );
+
+  let publicVerifier: ChecksumVerifier | undefined;
+  if (verifyAgainst !== 'off') {
+    const baseUrl = origins.get(verifyAgainst.name)!;
+    const ops = new ProxiedSumdbOps(verifyAgainst.name, baseUrl, proxy, store, inputs.coordinated, logger);
+    const client = new SumdbClient({ verifierKey: verifyAgainst.verifierKey, baseUrl, ops });
+    publicVerifier = new SumdbVerifier(client, inputs.metrics, logger);
+  }
+
+  let privateDb: PrivateChecksumDb | undefined;
+  if (inputs.privateDb) {
+    privateDb = await PrivateChecksumDb.open({
+      name: inputs.privateDb,
+      store,
+      coordinated: inputs.coordinated,
+      modules: inputs.modules,
+      metrics: inputs.metrics,
+      logger,
+    });
+    backends.set(inputs.privateDb, privateDb);
+  }
+  return {
+    backends,
+    verifier: new RoutedVerifier(inputs.privatePatterns, publicVerifier, privateDb),
+    privateDb,
+  };
+}
