@@ -70,6 +70,37 @@ test('bad configuration is refused with exit code 2, naming the input, and nothi
   assert.match(badUpstream.stderr, /upstream = "ftp:\/\/mirror": .*scheme/);
 });
 
+test('bad checksum database settings are refused with exit code 2 and what to write instead', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [MAIN, 'serve', '--data', join(dir, 'never'), ...args], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+  const badKey = run('--checksum-db', 'sum.example.com');
+  assert.equal(badKey.status, 2);
+  assert.match(badKey.stderr, /checksumDb = "sum\.example\.com": .*neither a known database name/);
+  const clash = run(
+    '--sumdb',
+    'sum.corp.example=https://sum.corp.example',
+    '--private-checksum-db',
+    'sum.corp.example',
+  );
+  assert.equal(clash.status, 2);
+  assert.match(clash.stderr, /privateChecksumDb = "sum\.corp\.example": .*also in "sumdb"/);
+  const badName = run('--private-checksum-db', 'Not A Name');
+  assert.equal(badName.status, 2);
+  assert.match(badName.stderr, /expected a host name/);
+});
+
+test('`modgate sumdb key` without a private database configured says how to configure one', () => {
+  const result = spawnSync(process.execPath, [MAIN, 'sumdb', 'key', '--data', join(dir, 'keyless')], {
+    env: { PATH: process.env.PATH },
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /no private checksum database is configured: pass --private-checksum-db/);
+});
+
 test('credentials in a bad setting never reach the error message', () => {
   const result = spawnSync(
     process.execPath,

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { generateKey } from '../../src/sumdb/note.js';
+import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { ProxyFixture } from '../helpers/proxy-fixture.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { GoSumdbServer, type RunningServer } from '../sumdb/go-sumdb-server.js';
+
+const NAME = 'sum.public.test';
+const KEYS = generateKey(NAME, Buffer.alloc(32, 3));
+const FAKE_H1 = `h1:${'A'.repeat(43)}=`;
+const MODULES = ['a', 'late', 'liar', 'modliar', 'unknown'].map((m) => ({
+  path: `example.com/${m}`,
+  version: 'v1.0.0',
+}));
+const PRIVATE = { path: 'corp.example/secret', version: 'v1.0.0' };
+
+interface Download {
+  Path: string;
+  Sum: string;
+  GoModSum: string;
+  Error?: string;
+}
+
+/**
+ * modgate checks what an upstream serves against the checksum database before storing it, so a client gets
+ * only verified bytes even with its own verification off (GOSUMDB=off, as many CI images set it).
+ */
+describe('verification at ingest against the public checksum database', () => {
+  let fixture: ProxyFixture;
+  let server: RunningServer;
+  let go: GoSandbox;
+  const env = () => ({ GOPROXY: fixture.modgate.url, GOSUMDB: 'off' });
+  const stored = (module: string, ext: string) =>
+    existsSync(join(fixture.data, `${module}/@v/v1.0.0.${ext}`));
+
+  before(async () => {
+    const builder = await GoSumdbServer.build();
+    fixture = await ProxyFixture.start('ingest-verify', [...MODULES, PRIVATE]);
+    go = await GoSandbox.create();
+    const reference = await go.run(
+      ['mod', 'download', '-json', ...MODULES.map((m) => `${m.path}@${m.version}`)],
+      { env: { GOPROXY: `file://${fixture.tree}` } },
+    );
+    assert.equal(reference.code, 0, reference.stderr);
+    // The database's truth is go's own hashes, except that it records other bytes for the two liars and has
+    // never heard of example.com/unknown.
+    const lines = parseJsonStream<Download>(reference.stdout)
+      .filter((d) => d.Path !== 'example.com/unknown')
+      .flatMap((d) => [
+        `${d.Path} v1.0.0 ${d.Path.endsWith('/liar') ? FAKE_H1 : d.Sum}`,
+        `${d.Path} v1.0.0/go.mod ${d.Path.endsWith('/modliar') ? FAKE_H1 : d.GoModSum}`,
+      ]);
+    server = await builder.start({ signerKey: KEYS.signerKey, lines });
+    await fixture.restart([
+      '--checksum-db',
+      `${KEYS.verifierKey} ${server.url}`,
+      '--private',
+      'corp.example',
+      '--sumdb',
+      'off',
+    ]);
+    await go.clearModCache();
+  });
+
+  after(async () => {
+    await server?.stop();
+    await fixture?.stop();
+    await go?.dispose();
+  });
+
+  test('a module the database vouches for is stored and served', async () => {
+    const result = await go.run(['mod', 'download', '-json', 'example.com/a@v1.0.0'], { env: env() });
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.ok(stored('example.com/a', 'zip') && stored('example.com/a', 'mod'));
+  });
+
+  test('a zip whose h1 the database contradicts: nothing stored, go shows the refusal', async () => {
+    const result = await go.run(['mod', 'download', 'example.com/liar@v1.0.0'], { env: env() });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /410 Gone/);
+    assert.match(result.stderr, /checksum mismatch for example\.com\/liar@v1\.0\.0 zip/);
+    assert.ok(result.stderr.includes(FAKE_H1), 'the reason names the recorded hash');
+    assert.equal(stored('example.com/liar', 'zip'), false, 'no zip stored');
+    assert.equal(stored('example.com/liar', 'ziphash'), false, 'no hash pinned');
+    assert.ok(fixture.modgate.logs.some((l) => l.includes('checksum mismatch') && l.includes(FAKE_H1)));
+    const metrics = await rawRequest(fixture.modgate.url, '/metrics');
+    assert.match(
+      metrics.body.toString(),
+      /modgate_checksum_failures_total\{database="public",kind="mismatch"\} 1/,
+    );
+  });
+
+  test('a go.mod whose h1 the database contradicts is refused before it is stored', async () => {
+    const result = await go.run(['mod', 'download', 'example.com/modliar@v1.0.0'], { env: env() });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /checksum mismatch for example\.com\/modliar@v1\.0\.0 go\.mod/);
+    assert.equal(stored('example.com/modliar', 'mod'), false);
+  });
+
+  test('a module the database does not know is not stored: 404 with what to do', async () => {
+    const res = await rawRequest(fixture.modgate.url, '/example.com/unknown/@v/v1.0.0.mod');
+    assert.equal(res.status, 404);
+    assert.match(res.body.toString(), /has no record of example\.com\/unknown@v1\.0\.0.*private patterns/);
+    assert.equal(stored('example.com/unknown', 'mod'), false);
+  });
+
+  test('private modules skip the public database entirely', async () => {
+    const result = await go.run(['mod', 'download', '-json', `${PRIVATE.path}@v1.0.0`], { env: env() });
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    // Every lookup modgate made is stored under sumdb/<name>/lookup: none names the private module.
+    const lookups = await readdir(join(fixture.data, `sumdb/${NAME}/lookup`), { recursive: true });
+    assert.ok(
+      lookups.some((f) => f.includes('example.com')),
+      'public lookups are there',
+    );
+    assert.equal(lookups.filter((f) => f.includes('corp.example')).length, 0);
+  });
+
+  test('with the database down, stored modules are served and new ones are refused, not trusted', async () => {
+    await server.stop();
+    await go.clearModCache();
+    const cached = await go.run(['mod', 'download', 'example.com/a@v1.0.0'], { env: env() });
+    assert.equal(cached.code, 0, cached.stderr);
+    const fresh = await go.run(['mod', 'download', 'example.com/late@v1.0.0'], { env: env() });
+    assert.notEqual(fresh.code, 0);
+    assert.match(fresh.stderr, /cannot verify example\.com\/late@v1\.0\.0 now: checksum database/);
+    assert.equal(stored('example.com/late', 'mod'), false);
+  });
+});

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { ProxyFixture } from '../helpers/proxy-fixture.js';
+import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { rawRequest } from '../helpers/raw-http.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const NAME = 'sum.corp.test';
+const MODULES = ['a', 'b', 'c', 'd'].map((m) => ({ path: `corp.example/${m}`, version: 'v1.0.0' }));
+const DB_DIR = `_modgate/checksum-db/${NAME}`;
+
+interface Download {
+  Path: string;
+  Sum?: string;
+  GoModSum?: string;
+  Error?: string;
+}
+
+/**
+ * The real go command verifies private modules against modgate's own checksum database, across restarts and
+ * appends, and refuses a log whose stored records were altered or whose history was rewritten.
+ */
+describe('private checksum database: go verifies private modules against modgate', () => {
+  let fixture: ProxyFixture;
+  let go: GoSandbox;
+  let truth: Map<string, Download>;
+
+  const gosumdb = async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      MAIN,
+      'sumdb',
+      'key',
+      '--data',
+      fixture.data,
+      '--private-checksum-db',
+      NAME,
+      '--url',
+      fixture.modgate.url,
+    ]);
+    return stdout.trim();
+  };
+  const download = async (...modules: string[]) => {
+    const env = { GOPROXY: fixture.modgate.url, GOSUMDB: await gosumdb() };
+    return go.run(['mod', 'download', '-json', ...modules], { env });
+  };
+
+  before(async () => {
+    fixture = await ProxyFixture.start('private-sumdb', MODULES, {
+      args: ['--private', 'corp.example', '--private-checksum-db', NAME],
+    });
+    go = await GoSandbox.create();
+    const reference = await go.run(['mod', 'download', '-json', ...MODULES.map((m) => `${m.path}@v1.0.0`)], {
+      env: { GOPROXY: `file://${fixture.tree}` },
+    });
+    assert.equal(reference.code, 0, reference.stderr);
+    truth = new Map(parseJsonStream<Download>(reference.stdout).map((d) => [d.Path, d]));
+    await go.clearModCache();
+  });
+
+  after(async () => {
+    await fixture?.stop();
+    await go?.dispose();
+  });
+
+  test('`modgate sumdb key` prints the GOSUMDB value: the key and the database URL', async () => {
+    assert.match(
+      await gosumdb(),
+      new RegExp(
+        `^${NAME.replaceAll('.', '\\.')}\\+[0-9a-f]{8}\\+\\S+ ${fixture.modgate.url}/sumdb/${NAME}$`,
+      ),
+    );
+  });
+
+  test('go downloads private modules and verifies them against the database', async () => {
+    const result = await download('corp.example/a@v1.0.0', 'corp.example/b@v1.0.0');
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    for (const d of parseJsonStream<Download>(result.stdout)) {
+      assert.equal(d.Sum, truth.get(d.Path)?.Sum, d.Path);
+      assert.equal(d.GoModSum, truth.get(d.Path)?.GoModSum, d.Path);
+    }
+    // go really asked the database: its verified lookup is in its own cache.
+    const lookup = await readFile(
+      join(go.modCache, `cache/download/sumdb/${NAME}/lookup/corp.example/a@v1.0.0`),
+      'utf8',
+    );
+    assert.ok(lookup.includes(`corp.example/a v1.0.0 ${truth.get('corp.example/a')!.Sum}\n`));
+  });
+
+  test('after a restart the key and the log are the same, and new records extend the tree go remembers', async () => {
+    const key = await gosumdb();
+    await fixture.restart();
+    assert.equal((await gosumdb()).split(' ')[0], key.split(' ')[0], 'the same key after a restart');
+    // go keeps the latest tree it verified in GOPATH/pkg/sumdb: the grown tree must extend it.
+    const result = await download('corp.example/c@v1.0.0');
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const latest = await readFile(join(go.dir, `gopath/pkg/sumdb/${NAME}/latest`), 'utf8');
+    assert.match(latest, /^go\.sum database tree\n3\n/);
+  });
+
+  test('a record altered in storage makes go refuse the lookup', async () => {
+    const record = join(fixture.data, DB_DIR, 'records/0');
+    const original = await readFile(record, 'utf8');
+    const truthA = truth.get('corp.example/a')!.Sum!;
+    await writeFile(record, original.replace(truthA, `h1:${'A'.repeat(43)}=`));
+    try {
+      await go.clearModCache();
+      const result = await download('corp.example/a@v1.0.0');
+      assert.notEqual(result.code, 0, 'go must not accept an altered record');
+      assert.match(result.stderr + result.stdout, /cannot authenticate record data in server response/);
+      assert.ok(
+        fixture.modgate.logs.some((l) => l.includes('the storage was altered')),
+        'modgate tells the operator',
+      );
+    } finally {
+      await writeFile(record, original);
+    }
+  });
+
+  test('a rewritten log (another history under the same key) is a SECURITY ERROR for go', async () => {
+    // The client remembers the 3-record tree and holds its tiles.
+    await go.clearModCache();
+    const seen = await download('corp.example/a@v1.0.0', 'corp.example/b@v1.0.0', 'corp.example/c@v1.0.0');
+    assert.equal(seen.code, 0, seen.stderr);
+    // Someone with write access to the storage replaces the log and the bytes of corp.example/a@v1.0.0.
+    await fixture.modgate.stop();
+    for (const dir of ['records', 'index', 'tree'])
+      await rm(join(fixture.data, DB_DIR, dir), { recursive: true, force: true });
+    await rm(join(fixture.data, 'corp.example/a'), { recursive: true, force: true });
+    await writeProxyTree(fixture.tree, [
+      {
+        path: 'corp.example/a',
+        version: 'v1.0.0',
+        files: { 'lib.go': 'package lib\n\nconst Evil = true\n' },
+      },
+    ]);
+    await fixture.restart();
+    for (const m of ['a', 'b', 'c']) {
+      const res = await rawRequest(fixture.modgate.url, `/sumdb/${NAME}/lookup/corp.example/${m}@v1.0.0`);
+      assert.equal(res.status, 200, res.body.toString());
+    }
+    const result = await download('corp.example/d@v1.0.0');
+    assert.notEqual(result.code, 0, 'go must not accept a rewritten log');
+    assert.match(result.stderr + result.stdout, /SECURITY ERROR/);
+    assert.match(result.stderr + result.stdout, /misbehavior detected/);
+  });
+});
