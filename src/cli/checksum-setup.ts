@@ -9,6 +9,7 @@ import { type ModuleHashes, PrivateChecksumDb } from '../proxy/private-checksum-
 import { ProxiedSumdbOps } from '../proxy/proxied-sumdb-ops.js';
 import type { SingleFlight } from '../proxy/singleflight.js';
 import type { SumdbBackend } from '../proxy/sumdb-backend.js';
+import { DiscoveredSumdbOrigin, type SumdbOrigin } from '../proxy/sumdb-origin.js';
 import { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import { SumdbVerifier } from '../proxy/sumdb-verifier.js';
 import { HttpOrigin } from '../sources/http-get.js';
@@ -20,6 +21,8 @@ import type { SumdbEntry } from './sumdb-list.js';
 export interface ChecksumSetupInputs {
   /** Databases proxied at /sumdb/<name>/ (the `sumdb` setting). */
   proxied: readonly SumdbEntry[];
+  /** The HTTP proxies of the upstream chain, in order: databases given by name are reached through them. */
+  upstreamProxies: readonly string[];
   /** The database public modules are verified against (the `checksumDb` setting). */
   verifyAgainst: ChecksumDbSetting | 'off';
   /** The `private` patterns and the name of the private database modgate serves, if any. */
@@ -52,14 +55,21 @@ export interface ChecksumSetup {
  */
 export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promise<ChecksumSetup> {
   const { verifyAgainst, store, logger } = inputs;
-  const origins = new Map(inputs.proxied.map((db) => [db.name, db.url]));
+  const origins = new Map<string, string | undefined>(inputs.proxied.map((db) => [db.name, db.url]));
   if (verifyAgainst !== 'off' && (verifyAgainst.url || !origins.has(verifyAgainst.name))) {
-    origins.set(verifyAgainst.name, verifyAgainst.url ?? `https://${verifyAgainst.name}`);
+    origins.set(verifyAgainst.name, verifyAgainst.url);
   }
+  const http = (url: string) => new HttpOrigin(url, inputs.dispatcher, inputs.userAgent);
+  const originOf = (name: string, url: string | undefined): SumdbOrigin =>
+    url
+      ? http(url)
+      : new DiscoveredSumdbOrigin(
+          name,
+          inputs.upstreamProxies.map((proxy) => http(`${proxy.replace(/\/+$/, '')}/sumdb/${name}`)),
+          http(`https://${name}`),
+        );
   const proxy = new SumdbProxy(
-    new Map(
-      [...origins].map(([name, url]) => [name, new HttpOrigin(url, inputs.dispatcher, inputs.userAgent)]),
-    ),
+    new Map([...origins].map(([name, url]) => [name, originOf(name, url)])),
     store,
     inputs.freshness,
     inputs.flights,
@@ -71,7 +81,8 @@ export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promi
 
   let publicVerifier: ChecksumVerifier | undefined;
   if (verifyAgainst !== 'off') {
-    const baseUrl = origins.get(verifyAgainst.name)!;
+    // The client names this URL in its messages; requests go wherever the origin above decided.
+    const baseUrl = origins.get(verifyAgainst.name) ?? `https://${verifyAgainst.name}`;
     const ops = new ProxiedSumdbOps(verifyAgainst.name, baseUrl, proxy, store, inputs.coordinated, logger);
     const client = new SumdbClient({ verifierKey: verifyAgainst.verifierKey, baseUrl, ops });
     publicVerifier = new SumdbVerifier(client, inputs.metrics, logger);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
+import { parseProxyList } from '../gomod/proxy-list.js';
 import { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import { FreshnessCache } from '../proxy/freshness.js';
 import { FileLocks, type Locks, ProcessLocks } from '../proxy/locks.js';
@@ -117,6 +118,9 @@ async function serveHere(
   let cache: ModuleCache | undefined;
   const checksums = await setUpChecksumDatabases({
     proxied: databases.sumdbs,
+    upstreamProxies: parseProxyList(config.upstream).flatMap((entry) =>
+      entry.kind === 'proxy' && /^https?:/.test(entry.url) ? [entry.url] : [],
+    ),
     verifyAgainst: databases.checksumDb,
     privatePatterns: config.private,
     privateDb: databases.privateDb,

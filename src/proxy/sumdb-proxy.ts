@@ -1,11 +1,11 @@
 import { NotFoundError, UpstreamError } from '../sources/errors.js';
-import type { HttpOrigin } from '../sources/http-get.js';
 import type { Store } from '../storage/store.js';
 import { parseTilePath } from '../sumdb/tile.js';
 import type { FreshnessCache } from './freshness.js';
 import type { NegativeCache } from './negative-cache.js';
 import type { SingleFlight } from './singleflight.js';
 import { checkSumdbPath, type SumdbAnswer, type SumdbBackend } from './sumdb-backend.js';
+import type { SumdbOrigin } from './sumdb-origin.js';
 
 const TREE_NOTE = 'go.sum database tree\n';
 const HASH_SIZE = 32;
@@ -21,7 +21,7 @@ const MAX_SUMDB_BYTES = 1 << 20;
  */
 export class SumdbProxy {
   constructor(
-    private readonly databases: ReadonlyMap<string, HttpOrigin>,
+    private readonly databases: ReadonlyMap<string, SumdbOrigin>,
     private readonly store: Store,
     private readonly freshness: FreshnessCache,
     private readonly flights: SingleFlight,

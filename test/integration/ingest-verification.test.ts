@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../src/sumdb/note.js';
 import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { ModgateProcess } from '../helpers/modgate.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { GoSumdbServer, type RunningServer } from '../sumdb/go-sumdb-server.js';
@@ -129,5 +131,55 @@ describe('verification at ingest against the public checksum database', () => {
     assert.notEqual(fresh.code, 0);
     assert.match(fresh.stderr, /cannot verify example\.com\/late@v1\.0\.0 now: checksum database/);
     assert.equal(stored('example.com/late', 'mod'), false);
+  });
+});
+
+describe('a checksum database given by name is reached through the upstream proxy, as go reaches GOSUMDB', () => {
+  let server: RunningServer;
+  let relay: ProxyFixture;
+  let edge: ModgateProcess;
+  let edgeData: string;
+
+  before(async () => {
+    const builder = await GoSumdbServer.build();
+    const module = { path: 'example.com/a', version: 'v1.0.0' };
+    // The relay (an upstream modgate) proxies the database; the edge knows only its key, like GOSUMDB=<key>.
+    relay = await ProxyFixture.start('sumdb-relay', [module]);
+    const go = await GoSandbox.create();
+    const reference = await go.run(['mod', 'download', '-json', 'example.com/a@v1.0.0'], {
+      env: { GOPROXY: `file://${relay.tree}` },
+    });
+    await go.dispose();
+    const [d] = parseJsonStream<Download>(reference.stdout);
+    server = await builder.start({
+      signerKey: KEYS.signerKey,
+      lines: [`${d!.Path} v1.0.0 ${d!.Sum}`, `${d!.Path} v1.0.0/go.mod ${d!.GoModSum}`],
+    });
+    await relay.restart(['--sumdb', `${NAME}=${server.url}`]);
+    edgeData = await mkdtemp(join(tmpdir(), 'modgate-edge-'));
+    edge = await ModgateProcess.start([
+      '--upstream',
+      relay.modgate.url,
+      '--data',
+      edgeData,
+      '--checksum-db',
+      KEYS.verifierKey,
+    ]);
+  });
+
+  after(async () => {
+    await edge?.stop();
+    await relay?.stop();
+    await server?.stop();
+    await rm(edgeData, { recursive: true, force: true });
+  });
+
+  test('the edge verifies through the /sumdb/ of the relay and stores the module', async () => {
+    const res = await rawRequest(edge.url, '/example.com/a/@v/v1.0.0.zip');
+    assert.equal(res.status, 200, res.body.toString());
+    assert.ok(
+      existsSync(join(relay.data, `sumdb/${NAME}/lookup/example.com/a@v1.0.0`)),
+      'the lookup went through the relay',
+    );
   });
 });

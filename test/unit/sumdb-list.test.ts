@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSumdbList } from '../../src/cli/sumdb-list.js';
 
-test('names default to https://name; name=URL overrides; off proxies none', () => {
-  assert.deepEqual(parseSumdbList('sum.golang.org'), [
-    { name: 'sum.golang.org', url: 'https://sum.golang.org' },
-  ]);
+test('bare names are reached like GOSUMDB (no URL here); name=URL sets one; off proxies none', () => {
+  assert.deepEqual(parseSumdbList('sum.golang.org'), [{ name: 'sum.golang.org' }]);
   assert.deepEqual(parseSumdbList('sum.golang.org, localhost.localdev/sumdb=http://127.0.0.1:8080/db/'), [
-    { name: 'sum.golang.org', url: 'https://sum.golang.org' },
+    { name: 'sum.golang.org' },
     { name: 'localhost.localdev/sumdb', url: 'http://127.0.0.1:8080/db' },
   ]);
   assert.deepEqual(parseSumdbList('off'), []);
