@@ -93,11 +93,17 @@ export class ChecksumLog {
         if (!result) {
           const recordHashes = await hashesFor(size, text, hashes);
           const entry = { text, hashes: recordHashes.map((h) => h.toString('base64')) };
-          await this.store.put(
+          const put = await this.store.put(
             this.entryKey(size),
             { bytes: Buffer.from(JSON.stringify(entry)) },
             { ifAbsent: true },
           );
+          // Record ids are claimed by create-if-absent, so even an appender that lost the lock (a stale
+          // lock broken under it) cannot give two records one id; the caller's next attempt starts over.
+          if (put === 'exists')
+            throw new Error(
+              `checksum log ${this.prefix}: record ${size} was written concurrently; try again`,
+            );
           await this.writeIndex(module, version, size);
           hashes.push(...recordHashes);
           result = { id: size, text };

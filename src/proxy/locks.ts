@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Releases a held lock. */
@@ -75,22 +75,33 @@ export class FileLocks implements Locks {
   }
 
   /**
-   * Removes a stale lock so that exactly one contender does it: the lock is renamed aside (only one rename
-   * of it can succeed) and looked at again, because between our first look and the rename a live process may
-   * have replaced it; such a lock goes back where it was.
+   * Removes a stale lock under a second, short-lived lock (`<lock>.break`), so only one contender at a time
+   * judges and removes it: judging and removing are two steps, and a contender that judged an old lock
+   * stale must not remove the live one another contender has created since. The breaker lock is held for
+   * two file operations; one left behind by a process that died holding it is removed by the next contender.
    */
   private async breakIfStale(file: string): Promise<boolean> {
     if (!(await this.isStale(file))) return false;
-    const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const breaker = `${file}.break`;
+    const draft = `${breaker}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(draft, `${process.pid}\n`);
     try {
-      await rename(file, aside);
-    } catch {
+      await link(draft, breaker);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (await this.isStale(breaker)) await unlink(breaker).catch(() => {});
       return false;
+    } finally {
+      await unlink(draft).catch(() => {});
     }
-    const stillStale = await this.isStale(aside);
-    if (!stillStale) await link(aside, file).catch(() => {});
-    await unlink(aside).catch(() => {});
-    return stillStale;
+    try {
+      // Looked at again now that no one else can remove it: it may have been released and retaken.
+      const stale = await this.isStale(file);
+      if (stale) await unlink(file).catch(() => {});
+      return stale;
+    } finally {
+      await unlink(breaker).catch(() => {});
+    }
   }
 
   private async isStale(file: string): Promise<boolean> {

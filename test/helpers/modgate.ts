@@ -65,6 +65,19 @@ export class ModgateProcess {
    * Sends a signal (SIGTERM for a graceful stop, SIGKILL for a crash) and waits for the exit code. Fails if
    * modgate logged an internal error while it ran: whatever the test checked, that is a bug.
    */
+  /**
+   * Resolves with the first log line containing `text`, waiting for it: a line written while a request is
+   * answered can reach this process after the client that made the request has finished.
+   */
+  async waitForLog(text: string, timeoutMs = 5_000): Promise<string> {
+    for (const deadline = Date.now() + timeoutMs; ; ) {
+      const line = this.logs.find((l) => l.includes(text));
+      if (line !== undefined) return line;
+      if (Date.now() > deadline) throw new Error(`modgate never logged ${JSON.stringify(text)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const code = await this.exited;

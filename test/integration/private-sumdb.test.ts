@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SumdbClient } from '../../src/sumdb/client.js';
+import { HttpSumdbOps } from '../../src/sumdb/http-ops.js';
 import { GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
@@ -113,10 +116,7 @@ describe('private checksum database: go verifies private modules against modgate
       const result = await download('corp.example/a@v1.0.0');
       assert.notEqual(result.code, 0, 'go must not accept an altered record');
       assert.match(result.stderr + result.stdout, /cannot authenticate record data in server response/);
-      assert.ok(
-        fixture.modgate.logs.some((l) => l.includes('the storage was altered')),
-        'modgate tells the operator',
-      );
+      await fixture.modgate.waitForLog('the storage was altered');
     } finally {
       await writeFile(record, original);
     }
@@ -148,5 +148,54 @@ describe('private checksum database: go verifies private modules against modgate
     assert.notEqual(result.code, 0, 'go must not accept a rewritten log');
     assert.match(result.stderr + result.stdout, /SECURITY ERROR/);
     assert.match(result.stderr + result.stdout, /misbehavior detected/);
+  });
+});
+
+describe('private checksum database shared by two worker processes', () => {
+  const modules = Array.from({ length: 12 }, (_, i) => ({ path: `corp.example/w${i}`, version: 'v1.0.0' }));
+  let fixture: ProxyFixture;
+  let cacheDir: string;
+
+  before(async () => {
+    fixture = await ProxyFixture.start('private-sumdb-workers', modules, {
+      args: ['--workers', '2', '--private-checksum-db', NAME],
+    });
+    cacheDir = await mkdtemp(join(tmpdir(), 'modgate-sumdb-client-'));
+  });
+
+  after(async () => {
+    await fixture?.stop();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  test('concurrent first lookups on both workers log each version once, in one consistent tree', async () => {
+    const url = `${fixture.modgate.url}/sumdb/${NAME}`;
+    // Every lookup twice at once: the connections spread over both workers.
+    const answers = await Promise.all(
+      [...modules, ...modules].map((m) =>
+        rawRequest(fixture.modgate.url, `/sumdb/${NAME}/lookup/${m.path}@v1.0.0`),
+      ),
+    );
+    for (const a of answers) assert.equal(a.status, 200, a.body.toString());
+    const latest = (await rawRequest(fixture.modgate.url, `/sumdb/${NAME}/latest`)).body.toString();
+    assert.match(
+      latest,
+      new RegExp(`^go\\.sum database tree\\n${modules.length}\\n`),
+      'no version logged twice',
+    );
+    // modgate's verifying client, over HTTP, accepts every record against the final tree.
+    const verifierKey = (
+      await promisify(execFile)(process.execPath, [
+        MAIN,
+        'sumdb',
+        'key',
+        '--data',
+        fixture.data,
+        '--private-checksum-db',
+        NAME,
+      ])
+    ).stdout.trim();
+    const client = new SumdbClient({ verifierKey, baseUrl: url, ops: new HttpSumdbOps(cacheDir) });
+    for (const m of modules) assert.equal((await client.lookup(m.path, 'v1.0.0')).length, 1, m.path);
   });
 });
