@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
+import { matchPrefixPatterns } from '../gomod/patterns.js';
 import { parseProxyList } from '../gomod/proxy-list.js';
 import { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import { FreshnessCache } from '../proxy/freshness.js';
@@ -146,6 +147,15 @@ async function serveHere(
     notFoundTtlMs: config.notFoundTtl,
     locks,
     verifier: checksums.verifier,
+    onZipStored: (module, version) => {
+      // Private versions are logged as soon as they are stored, not only when a client looks them up, so
+      // the log accounts for everything served. Failures are retried by the first lookup.
+      if (!checksums.privateDb || !matchPrefixPatterns(config.private, module)) return;
+      checksums.privateDb.record(module, version).catch((err: unknown) => {
+        // The reason may name the private module, which stays out of logs.
+        logger.warn({ err: (err as Error).name }, 'could not log a private module version yet');
+      });
+    },
   });
   const app = buildApp({
     cache,

@@ -81,6 +81,20 @@ export class ChecksumLog {
    * process at a time appends (a lock shared by all workers); the head is signed last.
    */
   async append(module: string, version: string, text: string): Promise<{ id: number; text: string }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendOnce(module, version, text);
+      } catch (err) {
+        if (!(err instanceof RecordIdTakenError) || attempt === 3) throw err;
+      }
+    }
+  }
+
+  private async appendOnce(
+    module: string,
+    version: string,
+    text: string,
+  ): Promise<{ id: number; text: string }> {
     let result: { id: number; text: string } | undefined;
     await this.coordinated.exclusive(`checksum-log:${this.prefix}`, async () => {
       await this.refresh();
@@ -100,10 +114,7 @@ export class ChecksumLog {
           );
           // Record ids are claimed by create-if-absent, so even an appender that lost the lock (a stale
           // lock broken under it) cannot give two records one id; the caller's next attempt starts over.
-          if (put === 'exists')
-            throw new Error(
-              `checksum log ${this.prefix}: record ${size} was written concurrently; try again`,
-            );
+          if (put === 'exists') throw new RecordIdTakenError(this.prefix, size);
           await this.writeIndex(module, version, size);
           hashes.push(...recordHashes);
           result = { id: size, text };
@@ -242,6 +253,13 @@ export class ChecksumLog {
 
   private indexKey(module: string, version: string): string {
     return `${this.prefix}/index/${escapePath(module)}/@${escapeVersion(version)}`;
+  }
+}
+
+/** Another appender (on another host, or past a broken lock) claimed the id first; appending again is safe. */
+class RecordIdTakenError extends Error {
+  constructor(prefix: string, id: number) {
+    super(`checksum log ${prefix}: record ${id} was written concurrently`);
   }
 }
 

@@ -7,6 +7,9 @@ import type { SingleFlight } from './singleflight.js';
  * example because the holder failed, and one of them tries in turn).
  */
 export class CoordinatedFlight {
+  /** The last `exclusive` call queued per name in this process. */
+  private readonly queues = new Map<string, Promise<void>>();
+
   constructor(
     private readonly flights: SingleFlight,
     private readonly locks: Locks,
@@ -31,8 +34,22 @@ export class CoordinatedFlight {
     });
   }
 
-  /** Runs `work` while holding the named lock, waiting for it as long as another process holds it. */
-  async exclusive(name: string, work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` while holding the named lock: after any earlier `exclusive` of this name in this process
+   * (Locks exclude other processes only), and waiting as long as another process holds it.
+   */
+  exclusive(name: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const mine = previous.then(() => this.acrossProcesses(name, work));
+    const settled = mine.catch(() => {});
+    this.queues.set(name, settled);
+    settled.then(() => {
+      if (this.queues.get(name) === settled) this.queues.delete(name);
+    });
+    return mine;
+  }
+
+  private async acrossProcesses(name: string, work: () => Promise<void>): Promise<void> {
     for (;;) {
       const release = await this.locks.tryAcquire(name);
       if (release) {

@@ -36,6 +36,8 @@ export interface ModuleCacheOptions {
   locks: Locks;
   /** Checks every .mod and .zip against a checksum database before it is stored; none when checksumDb is off. */
   verifier?: ChecksumVerifier | undefined;
+  /** Told of each version whose zip has just been stored (after the response path is done with it). */
+  onZipStored?: ((module: string, version: string) => void) | undefined;
 }
 
 type Artifact = 'info' | 'mod' | 'zip';
@@ -52,12 +54,11 @@ export class ModuleCache {
   private readonly logger: Logger;
   private readonly metrics: ProxyMetrics;
   private readonly verifier: ChecksumVerifier | undefined;
+  private readonly onZipStored: (module: string, version: string) => void;
   private readonly flights = new SingleFlight();
   private readonly coordinated: CoordinatedFlight;
   private readonly freshness: FreshnessCache;
   private readonly notFound: NegativeCache;
-  /** Serialises read-modify-write of each module's local version list within this process. */
-  private readonly listUpdates = new Map<string, Promise<void>>();
 
   constructor(options: ModuleCacheOptions) {
     this.store = options.store;
@@ -65,6 +66,7 @@ export class ModuleCache {
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.verifier = options.verifier;
+    this.onZipStored = options.onZipStored ?? (() => {});
     this.notFound = new NegativeCache(options.notFoundTtlMs);
     this.coordinated = new CoordinatedFlight(this.flights, options.locks);
     this.freshness = new FreshnessCache(this.store, this.flights, options.freshness, (key, err) =>
@@ -227,7 +229,14 @@ export class ModuleCache {
           (await this.store.readBytes(hashKey))?.toString('utf8').trim(),
         );
       }
-      await this.store.put(keys.artifact(module, version, 'zip'), { file: staged }, { ifAbsent: true });
+      if (
+        (await this.store.put(
+          keys.artifact(module, version, 'zip'),
+          { file: staged },
+          { ifAbsent: true },
+        )) === 'created'
+      )
+        this.onZipStored(module, version);
     } finally {
       await rm(staged, { force: true });
     }
@@ -301,23 +310,14 @@ export class ModuleCache {
   }
 
   private addToLocalList(module: string, version: string): Promise<void> {
-    const previous = this.listUpdates.get(module) ?? Promise.resolve();
-    const next = previous.then(() =>
-      this.coordinated.exclusive(`list:${module}`, async () => {
-        const versions = await this.localVersions(module);
-        if (versions.includes(version)) return;
-        const body = sort([...versions, version])
-          .map((v) => `${v}\n`)
-          .join('');
-        await this.store.put(keys.localList(module), { bytes: Buffer.from(body) }, { ifAbsent: false });
-      }),
-    );
-    const settled = next.catch(() => {});
-    this.listUpdates.set(module, settled);
-    settled.then(() => {
-      if (this.listUpdates.get(module) === settled) this.listUpdates.delete(module);
+    return this.coordinated.exclusive(`list:${module}`, async () => {
+      const versions = await this.localVersions(module);
+      if (versions.includes(version)) return;
+      const body = sort([...versions, version])
+        .map((v) => `${v}\n`)
+        .join('');
+      await this.store.put(keys.localList(module), { bytes: Buffer.from(body) }, { ifAbsent: false });
     });
-    return next;
   }
 }
 

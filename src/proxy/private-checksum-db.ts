@@ -84,9 +84,20 @@ export class PrivateChecksumDb implements SumdbBackend, ChecksumVerifier {
     );
   }
 
+  /** The logged record of a version, logging it now (fetching the module if need be) if it is new. */
+  async record(module: string, version: string): Promise<{ id: number; text: string }> {
+    const logged = await this.log.find(module, version);
+    if (logged) return logged;
+    const h = await this.options.modules.hashes(module, version);
+    return this.log.append(
+      module,
+      version,
+      `${module} ${version} ${h.zip}\n${module} ${version}/go.mod ${h.mod}\n`,
+    );
+  }
+
   /** Go's lookup response: the record (logged now if this version is new), then the signed tree head. */
   private async lookup(module: string, version: string): Promise<Buffer> {
-    const { modules } = this.options;
     if (canonicalVersion(version) !== version)
       throw new BadRequestError(`checksum database lookups need a canonical version, not ${version}`);
     try {
@@ -94,15 +105,7 @@ export class PrivateChecksumDb implements SumdbBackend, ChecksumVerifier {
     } catch (err) {
       throw new BadRequestError((err as Error).message);
     }
-    let record = await this.log.find(module, version);
-    if (!record) {
-      const h = await modules.hashes(module, version);
-      record = await this.log.append(
-        module,
-        version,
-        `${module} ${version} ${h.zip}\n${module} ${version}/go.mod ${h.mod}\n`,
-      );
-    }
+    const record = await this.record(module, version);
     this.checkStoredRecord(record.id, record.text);
     const { note } = await this.log.latest();
     return Buffer.concat([formatRecord(record.id, record.text), note]);

@@ -158,7 +158,7 @@ describe('private checksum database shared by two worker processes', () => {
 
   before(async () => {
     fixture = await ProxyFixture.start('private-sumdb-workers', modules, {
-      args: ['--workers', '2', '--private-checksum-db', NAME],
+      args: ['--workers', '2', '--private', 'corp.example', '--private-checksum-db', NAME],
     });
     cacheDir = await mkdtemp(join(tmpdir(), 'modgate-sumdb-client-'));
   });
@@ -166,6 +166,17 @@ describe('private checksum database shared by two worker processes', () => {
   after(async () => {
     await fixture?.stop();
     await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  test('a private version is logged when it is first served, even to a client that does not verify', async () => {
+    const zip = await rawRequest(fixture.modgate.url, '/corp.example/w0/@v/v1.0.0.zip');
+    assert.equal(zip.status, 200);
+    for (let waited = 0; ; waited += 50) {
+      const latest = await rawRequest(fixture.modgate.url, `/sumdb/${NAME}/latest`);
+      if (latest.body.toString().startsWith('go.sum database tree\n1\n')) break;
+      assert.ok(waited < 10_000, `never logged: ${latest.body.toString()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   test('concurrent first lookups on both workers log each version once, in one consistent tree', async () => {

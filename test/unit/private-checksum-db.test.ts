@@ -89,6 +89,23 @@ describe('the private checksum database', () => {
     );
   });
 
+  test('concurrent appends in one process take turns: every version logged once, ids dense', async () => {
+    const db = await openDb(new MemoryStore());
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => db.record(mod(i % 10), 'v1.0.0').then((r) => r.id)),
+    );
+    assert.deepEqual(
+      [...new Set(ids)].sort((a, b) => a - b),
+      [...Array(10).keys()],
+    );
+    assert.match((await db.get('latest')).bytes.toString(), /^go\.sum database tree\n10\n/);
+    // The data tile holds the record texts in log order, each followed by a blank line.
+    const data = (await db.get('tile/8/data/000.p/10')).bytes.toString();
+    const first = (await db.record(mod(ids.indexOf(0) % 10), 'v1.0.0')).text;
+    assert.ok(data.startsWith(`${first}\n`));
+    assert.equal(data.split('\n\n').length, 11);
+  });
+
   test('the key survives a restart and a second instance reads the records the first logged', async () => {
     const store = new MemoryStore();
     const first = await openDb(store);
