@@ -14,6 +14,7 @@ import { ModuleCache } from '../proxy/module-cache.js';
 import { NegativeCache } from '../proxy/negative-cache.js';
 import { SingleFlight } from '../proxy/singleflight.js';
 import { buildApp } from '../server/app.js';
+import { privatePathScrubber, scrubLogObject } from '../server/scrub-private-paths.js';
 import { createHttpClient } from '../sources/http-client.js';
 import { redactCredentials } from '../sources/proxy-url.js';
 import type { Source } from '../sources/source.js';
@@ -36,7 +37,12 @@ const LOCK_STALE_MS = 15 * 60_000;
  * workers that share the port and the data directory. Either way it stops cleanly on SIGINT/SIGTERM.
  */
 export async function serve(config: ServeConfig): Promise<void> {
-  const logger = pino({ level: config.logLevel, base: { service: 'modgate' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'modgate' },
+    // Private module paths are confidential: every log object is scrubbed of them (errors included).
+    ...(config.private ? { formatters: { log: scrubLogObject(privatePathScrubber(config.private)) } } : {}),
+  });
   const dispatcher = createHttpClient({
     connectTimeoutMs: config.upstreamConnectTimeout,
     headersTimeoutMs: config.upstreamResponseTimeout,

@@ -78,7 +78,7 @@ export const SERVE_SETTINGS = {
   private: {
     key: 'private',
     description:
-      'private module path patterns, written like GOPRIVATE: never sent to the public checksum database',
+      'private module path patterns, written like GOPRIVATE: never sent to the public checksum database, and hidden from logs',
     default: '',
     expected: 'comma-separated glob patterns such as "git.corp.example,github.com/acme/*"',
     parse: (raw: string | number | boolean) => (typeof raw === 'string' ? raw.trim() : undefined),

@@ -18,6 +18,12 @@ const NAME = 'sum.corp.test';
 const MODULES = ['a', 'b', 'c', 'd'].map((m) => ({ path: `corp.example/${m}`, version: 'v1.0.0' }));
 const DB_DIR = `_modgate/checksum-db/${NAME}`;
 
+/** What `modgate sumdb key` prints for the fixture's data directory. */
+async function sumdbKey(fixture: ProxyFixture, extra: string[] = []): Promise<string> {
+  const args = [MAIN, 'sumdb', 'key', '--data', fixture.data, '--private-checksum-db', NAME, ...extra];
+  return (await promisify(execFile)(process.execPath, args)).stdout.trim();
+}
+
 interface Download {
   Path: string;
   Sum?: string;
@@ -34,20 +40,7 @@ describe('private checksum database: go verifies private modules against modgate
   let go: GoSandbox;
   let truth: Map<string, Download>;
 
-  const gosumdb = async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      MAIN,
-      'sumdb',
-      'key',
-      '--data',
-      fixture.data,
-      '--private-checksum-db',
-      NAME,
-      '--url',
-      fixture.modgate.url,
-    ]);
-    return stdout.trim();
-  };
+  const gosumdb = () => sumdbKey(fixture, ['--url', fixture.modgate.url]);
   const download = async (...modules: string[]) => {
     const env = { GOPROXY: fixture.modgate.url, GOSUMDB: await gosumdb() };
     return go.run(['mod', 'download', '-json', ...modules], { env });
@@ -195,18 +188,23 @@ describe('private checksum database shared by two worker processes', () => {
       'no version logged twice',
     );
     // modgate's verifying client, over HTTP, accepts every record against the final tree.
-    const verifierKey = (
-      await promisify(execFile)(process.execPath, [
-        MAIN,
-        'sumdb',
-        'key',
-        '--data',
-        fixture.data,
-        '--private-checksum-db',
-        NAME,
-      ])
-    ).stdout.trim();
+    const verifierKey = await sumdbKey(fixture);
     const client = new SumdbClient({ verifierKey, baseUrl: url, ops: new HttpSumdbOps(cacheDir) });
     for (const m of modules) assert.equal((await client.lookup(m.path, 'v1.0.0')).length, 1, m.path);
+  });
+
+  test('no log line names a private module, not even for failures', async () => {
+    assert.equal((await rawRequest(fixture.modgate.url, '/corp.example/missing/@v/v9.9.9.zip')).status, 404);
+    assert.equal(
+      (await rawRequest(fixture.modgate.url, `/sumdb/${NAME}/lookup/corp.example/missing@v9.9.9`)).status,
+      404,
+    );
+    await fixture.modgate.waitForLog('/sumdb/');
+    const leaks = fixture.modgate.logs.filter((l) => l.includes('corp.example'));
+    assert.deepEqual(leaks, []);
+    assert.ok(
+      fixture.modgate.logs.some((l) => l.includes('<private>')),
+      'requests are still logged',
+    );
   });
 });
