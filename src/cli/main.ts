@@ -5,6 +5,7 @@ import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
 import { registerSumdbCommand } from './sumdb-key-command.js';
+import { registerTokenCommand } from './token-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command('modgate')
@@ -36,6 +37,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 
 registerExplainCommand(program);
 registerSumdbCommand(program);
+registerTokenCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
+import { AccessPolicy } from '../auth/access-policy.js';
+import { TokenStore } from '../auth/token-store.js';
 import { matchPrefixPatterns } from '../gomod/patterns.js';
 import { parseProxyList } from '../gomod/proxy-list.js';
 import { CoordinatedFlight } from '../proxy/coordinated-flight.js';
@@ -163,7 +165,7 @@ async function serveHere(
       });
     },
   });
-  const app = buildApp({
+  const app = await buildApp({
     cache,
     sumdbs: checksums.backends,
     store,
@@ -171,6 +173,17 @@ async function serveHere(
     registry,
     mutableMaxAgeSeconds: Math.floor(config.listTtl / 1000),
     memoryCacheBytes: config.memoryCache,
+    access:
+      config.auth === 'off'
+        ? undefined
+        : {
+            policy: new AccessPolicy(config.auth),
+            tokens: new TokenStore(store),
+            deniedStatus: config.authDeniedStatus,
+            sumdbNames: [...checksums.backends.keys()],
+            ownDb: databases.privateDb,
+          },
+    rateLimitPerMinute: config.rateLimit,
   });
 
   await app.listen({ port: config.port, host: config.host });

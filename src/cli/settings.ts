@@ -91,6 +91,30 @@ export const SERVE_SETTINGS = {
     expected: 'off, or a name such as "sum.corp.example"',
     parse: text,
   },
+  auth: {
+    key: 'auth',
+    description:
+      'modules that need a client token, as GOPRIVATE-style patterns ("*" for all), or "off"; tokens come from `modgate token create`',
+    default: 'off',
+    expected: 'off, *, or patterns such as "corp.example,github.com/acme/*"',
+    parse: text,
+  },
+  authDeniedStatus: {
+    key: 'authDeniedStatus',
+    description:
+      'status for a valid token without the scope for a module: 403, or 404 to hide that it exists',
+    default: 403 as 403 | 404,
+    expected: '403 or 404',
+    parse: (raw: string | number | boolean) => ([403, 404] as const).find((s) => String(s) === String(raw)),
+  },
+  rateLimit: {
+    key: 'rateLimit',
+    description:
+      'requests per minute per token (per client address without one), answered 429 beyond; 0 for none',
+    default: 0,
+    expected: 'an integer from 0 to 1000000',
+    parse: integer(0, 1_000_000),
+  },
   logLevel: {
     key: 'logLevel',
     description: 'log level',

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadOrCreateKeys } from '../proxy/checksum-db-key.js';
-import { FsStore } from '../storage/fs-store.js';
-import { ConfigError, loadServeConfig } from './config.js';
+import { ConfigError } from './config.js';
+import { addDataDirOptions, configFor, type DataDirFlags, openDataStore } from './data-dir-options.js';
 
 /**
  * `modgate sumdb key`: prints the GOSUMDB value for modgate's private checksum database, creating its key if
@@ -10,33 +9,25 @@ import { ConfigError, loadServeConfig } from './config.js';
  */
 export function registerSumdbCommand(program: Command): void {
   const sumdb = program.command('sumdb').description("modgate's private checksum database");
-  sumdb
+  const key = sumdb
     .command('key')
     .description(
       "Print the GOSUMDB value that verifies private modules against modgate's checksum database.\n" +
         'With GOPROXY pointing at modgate the key alone is enough (go asks the proxy for /sumdb/<name>/); with --url the\n' +
         'value also names the database URL, for clients that reach the database some other way.',
-    )
-    .option('--config <file>', 'YAML file of settings, as for serve (env: MODGATE_CONFIG)')
-    .option('--data <dir>', "modgate's storage directory, as for serve (env: MODGATE_DATA)")
+    );
+  addDataDirOptions(key)
     .option('--private-checksum-db <name>', 'database name, as for serve (env: MODGATE_PRIVATE_CHECKSUM_DB)')
     .option('--url <url>', "modgate's URL as clients reach it, e.g. https://modgate.corp.example")
-    .action(async (flags: { config?: string; data?: string; privateChecksumDb?: string; url?: string }) => {
-      const config = loadServeConfig({
-        flags: { data: flags.data, privateChecksumDb: flags.privateChecksumDb },
-        env: process.env,
-        file: flags.config ?? process.env.MODGATE_CONFIG,
-      });
+    .action(async (flags: DataDirFlags & { privateChecksumDb?: string; url?: string }) => {
+      const config = configFor(flags, { privateChecksumDb: flags.privateChecksumDb });
       const name = config.privateChecksumDb;
       if (name === 'off') {
         throw new ConfigError(
           'no private checksum database is configured: pass --private-checksum-db <name> (or set privateChecksumDb) as for `modgate serve`',
         );
       }
-      const keys = await loadOrCreateKeys(
-        await FsStore.open(resolve(config.data), { cleanStaging: false }),
-        name,
-      );
+      const keys = await loadOrCreateKeys(await openDataStore(config), name);
       const url = flags.url === undefined ? '' : ` ${databaseUrl(flags.url, name)}`;
       process.stdout.write(`${keys.verifierKey}${url}\n`);
     });

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ModuleCache } from '../proxy/module-cache.js';
 import type { SumdbBackend } from '../proxy/sumdb-backend.js';
 import type { Store } from '../storage/store.js';
+import { type AccessGateOptions, registerAccessGate } from './access-gate.js';
 import { sendReason } from './errors.js';
 import { registerOperationalRoutes } from './operational-routes.js';
 import { type FastLane, registerProxyRoutes } from './proxy-routes.js';
@@ -23,6 +25,10 @@ export interface AppOptions {
   mutableMaxAgeSeconds: number;
   /** Memory for small immutable objects (.info, .mod) kept hot. */
   memoryCacheBytes: number;
+  /** Client authentication and access rules; absent, everything is open. */
+  access?: AccessGateOptions | undefined;
+  /** Requests per minute per token (or per client address without one); 0 for no limit. */
+  rateLimitPerMinute: number;
 }
 
 /** Request ids are this process's random prefix and a counter: unique, and cheaper than a UUID each. */
@@ -36,14 +42,16 @@ function requestId(header: string | string[] | undefined): string {
     : `${ID_PREFIX}-${++requestCount}`;
 }
 
-export function buildApp(options: AppOptions): FastifyInstance {
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const accessLog = options.logger.isLevelEnabled('info');
   // Warm artifacts in memory are answered before Fastify routing; everything else goes through it.
   let fastLane: FastLane = () => false;
+  // Paths that need credentials checked, and every path when requests are counted, go through Fastify.
+  let gated: (url: string) => boolean = () => options.rateLimitPerMinute > 0;
   const app: FastifyInstance = Fastify({
     serverFactory: (handler) =>
       createServer((request, response) => {
-        if (!fastLane(request, response)) return handler(request, response);
+        if (gated(request.url ?? '/') || !fastLane(request, response)) return handler(request, response);
         if (accessLog) {
           const reqId = requestId(request.headers['x-request-id']);
           options.logger.info({ reqId, method: 'GET', url: request.url, status: 200, ms: 0 }, 'request');
@@ -84,7 +92,27 @@ export function buildApp(options: AppOptions): FastifyInstance {
     app.server.once('close', () => clearInterval(sweep));
     done();
   });
+  if (options.access) {
+    const needsGate = registerAccessGate(app, options.access);
+    gated = (url) => options.rateLimitPerMinute > 0 || needsGate(url);
+  }
+  if (options.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: options.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // One budget per token, so CI jobs behind one NAT address do not starve each other; else per address.
+      keyGenerator: (request) =>
+        request.identity ? `token:${request.identity.tokenId}` : `ip:${request.ip}`,
+      allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
+      }),
+    });
+  }
   app.setErrorHandler((err, request, reply) => {
+    if ((err as { statusCode?: number }).statusCode === 429)
+      return sendReason(reply, 429, (err as Error).message);
     request.log.error({ err }, 'internal error');
     reply
       .code(500)
