@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { registerExplainCommand } from '../explain/explain-command.js';
+import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
@@ -34,6 +35,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 });
 
 registerExplainCommand(program);
+registerInitCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
