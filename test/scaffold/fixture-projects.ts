@@ -38,3 +38,10 @@ export const WORKSPACE: Record<string, string> = {
   'lib/lib_test.go':
     'package lib\n\nimport "testing"\n\nfunc TestHello(t *testing.T) {\n\tif Hello() != "hi" {\n\t\tt.Fatal(Hello())\n\t}\n}\n',
 };
+
+/** The single module with its dependency vendored: go builds from vendor/ and downloads nothing. */
+export const VENDORED: Record<string, string> = {
+  ...SINGLE_MODULE,
+  'vendor/modules.txt': '# example.com/greet v1.0.0\n## explicit\nexample.com/greet\n',
+  'vendor/example.com/greet/greet.go': 'package greet\n\nfunc Hello() string { return "hi" }\n',
+};

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { generate, TARGETS } from '../../src/scaffold/generate.js';
 import type { InitOptions } from '../../src/scaffold/options.js';
 import { type GoProject, readProject } from '../../src/scaffold/project.js';
-import { SINGLE_MODULE, WORKSPACE, writeProject } from './fixture-projects.js';
+import { SINGLE_MODULE, VENDORED, WORKSPACE, writeProject } from './fixture-projects.js';
 
 /** Golden files live in the source tree; MODGATE_UPDATE_GOLDEN=1 rewrites them from the current output. */
 const GOLDEN = fileURLToPath(new URL('../../../test/scaffold/golden/', import.meta.url));
@@ -15,6 +15,7 @@ const UPDATE = process.env.MODGATE_UPDATE_GOLDEN === '1';
 const CASES: { name: string; files: Record<string, string>; options: InitOptions }[] = [
   { name: 'single-module', files: SINGLE_MODULE, options: { private: [] } },
   { name: 'workspace', files: WORKSPACE, options: { private: [] } },
+  { name: 'vendored', files: VENDORED, options: { private: [] } },
   {
     name: 'private-netrc',
     files: SINGLE_MODULE,
