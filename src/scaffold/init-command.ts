@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { FilesExistError, ScaffoldError } from './errors.js';
 import { type GeneratedFile, generate, TARGETS, type Target } from './generate.js';
+import { privateHints } from './private-hint.js';
 import { readProject } from './project.js';
 import { writeFiles } from './write-files.js';
 
@@ -63,6 +64,8 @@ async function init(target: Target, dir: string, flags: Flags): Promise<number> 
       secret: flags.secret,
       main: flags.main,
     });
+    for (const hint of privateHints(project, flags.private))
+      process.stderr.write(`modgate init: note: ${hint}\n`);
     if (flags.dryRun || flags.stdout) {
       process.stdout.write(printed(files));
       return EXIT_WRITTEN;

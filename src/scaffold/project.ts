@@ -11,6 +11,8 @@ export interface ModuleDir {
   /** The module path its go.mod declares. */
   path: string;
   hasGoSum: boolean;
+  /** The module paths its go.mod requires and go downloads (not replaced by a local directory). */
+  requires: string[];
 }
 
 /** What the templates need to know about a Go project, read once from its directory. */
@@ -76,6 +78,13 @@ export async function readProject(root: string): Promise<GoProject> {
     goWork === undefined
       ? [await readModule(root, '.')]
       : await Promise.all(useDirectories(root, goWork).map((dir) => readModule(root, dir)));
+  if (goWork === undefined && own[0]!.requires.length > 0 && !own[0]!.hasGoSum) {
+    // go.work.sum can hold a workspace's sums; a lone module without go.sum cannot build with -mod=readonly.
+    throw new ScaffoldError(
+      'go.mod requires modules but there is no go.sum: run `go mod tidy` and commit go.sum, ' +
+        'which every build checks downloads against',
+    );
+  }
   const replacements = await readReplacements(root, own, goWork);
   const mainPackages = (await Promise.all(own.map((m) => findMainPackages(root, m.dir)))).flat().sort();
   return {
@@ -122,7 +131,15 @@ async function readModule(root: string, dir: string): Promise<ModuleDir> {
   if (text === undefined) throw new ScaffoldError(`${file} does not exist (named by go.work)`);
   const path = modulePath(text);
   if (path === undefined) throw new ScaffoldError(`${file} has no module line`);
-  return { dir, path, hasGoSum: await exists(join(root, dir, 'go.sum')) };
+  const local = new Set(
+    directiveArguments(text, 'replace')
+      .filter((args) => isLocalPath(args[args.indexOf('=>') + 1] ?? ''))
+      .map((args) => args[0]),
+  );
+  const requires = directiveArguments(text, 'require')
+    .map((args) => args[0] ?? '')
+    .filter((required) => !local.has(required));
+  return { dir, path, hasGoSum: await exists(join(root, dir, 'go.sum')), requires };
 }
 
 /**

@@ -24,13 +24,28 @@ describe('modgate init (CLI)', () => {
     assert.match(r.stdout, /^==> Dockerfile <==\n# syntax=docker\/dockerfile:1\n/);
     assert.match(r.stdout, /\n==> \.dockerignore <==\n/);
     await assert.rejects(stat(join(dir, 'Dockerfile')), { code: 'ENOENT' });
+    // example.com/greet shares example.com with example.com/hello: maybe a private module, so say so.
+    assert.equal(
+      r.stderr,
+      "modgate init: note: example.com/greet has this project's owner (example.com); " +
+        'if it is private, run again with --private example.com\n',
+    );
   });
 
   test('--stdout of a single file prints it as it would be written', async () => {
-    const r = await modgateInit(['gitlab', dir, '--stdout', '--private', 'example.com/private/*']);
+    const r = await modgateInit([
+      'gitlab',
+      dir,
+      '--stdout',
+      '--private',
+      'example.com/private/*',
+      '--private',
+      'example.com/greet',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^# Written by `modgate init gitlab`\.\n/);
-    assert.match(r.stdout, /GOPRIVATE: example\.com\/private\/\*\n/);
+    assert.match(r.stdout, /GOPRIVATE: example\.com\/private\/\*,example\.com\/greet\n/);
+    assert.equal(r.stderr, '', 'no note once --private covers the module');
   });
 
   test('writes the files, then refuses to replace them unless --force', async () => {

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { ScaffoldError } from '../../src/scaffold/errors.js';
 import { isMainFile } from '../../src/scaffold/main-packages.js';
 import { binaryName, chooseMain, moduleSettings } from '../../src/scaffold/options.js';
+import { privateHints } from '../../src/scaffold/private-hint.js';
 import { cacheKeyFiles, type GoProject, readProject } from '../../src/scaffold/project.js';
 import { SINGLE_MODULE, WORKSPACE, writeProject } from './fixture-projects.js';
 
@@ -32,7 +33,9 @@ describe('readProject', () => {
   test('a single module: its main package, go.sum, Go version', async () => {
     await withProject(SINGLE_MODULE, (p) => {
       assert.equal(p.workspace, false);
-      assert.deepEqual(p.modules, [{ dir: '.', path: 'example.com/hello', hasGoSum: true }]);
+      assert.deepEqual(p.modules, [
+        { dir: '.', path: 'example.com/hello', hasGoSum: true, requires: ['example.com/greet'] },
+      ]);
       assert.deepEqual(p.mainPackages, ['.'], 'gen.go is //go:build ignore and must not count');
       assert.equal(p.goVersion, '1.23');
       assert.equal(p.vendored, false);
@@ -62,7 +65,7 @@ describe('readProject', () => {
     await withProject(files, (p) => {
       assert.equal(p.goVersion, '1.23.4');
       assert.deepEqual(p.replacements, [
-        { dir: 'third_party/dep', path: 'example.com/dep', hasGoSum: false },
+        { dir: 'third_party/dep', path: 'example.com/dep', hasGoSum: false, requires: [] },
       ]);
       assert.equal(p.vendored, true);
       assert.equal(binaryName(p, 'cmd/tool'), 'tool');
@@ -79,6 +82,10 @@ describe('readProject', () => {
       /go\.mod has no valid go line.*go mod edit -go=/,
     );
     await rejectsWith({ 'go.work': 'go 1.23\n' }, /go\.work has no use directive/);
+    await rejectsWith(
+      { 'go.mod': 'module example.com/m\n\ngo 1.23\n\nrequire example.com/x v1.0.0\n' },
+      /requires modules but there is no go\.sum: run `go mod tidy`/,
+    );
     await rejectsWith({ 'go.work': 'go 1.23\nuse ./missing\n' }, /missing\/go\.mod does not exist/);
     await rejectsWith(
       { 'go.mod': 'module example.com/m\n\ngo 1.23\n\nreplace example.com/x => ../x\n' },
@@ -150,5 +157,21 @@ describe('moduleSettings', () => {
       /carries credentials.*\.netrc secret/,
     );
     assert.throws(() => moduleSettings({ private: [], goproxy: 'https://a,https://b' }), /is a list/);
+  });
+});
+
+describe('privateHints', () => {
+  test('notes requirements of the same forge organisation that no pattern covers, once per owner', async () => {
+    const files = {
+      'go.mod':
+        'module github.com/acme/app\n\ngo 1.23\n\nrequire (\n\tgithub.com/acme/lib v1.0.0\n\tgithub.com/acme/util v1.0.0\n\tgithub.com/other/x v1.0.0\n)\n',
+      'go.sum': '',
+    };
+    await withProject(files, (p) => {
+      assert.deepEqual(privateHints(p, []), [
+        "github.com/acme/lib has this project's owner (github.com/acme); if it is private, run again with --private github.com/acme",
+      ]);
+      assert.deepEqual(privateHints(p, ['github.com/acme']), []);
+    });
   });
 });
