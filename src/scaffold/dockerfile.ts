@@ -1,4 +1,5 @@
 import type { ModuleSettings } from './options.js';
+import { relativeArgument, under } from './paths.js';
 import { dependencyModules, type GoProject } from './project.js';
 
 /** Where the Go caches live in the build stage; the ENV line and every cache mount use these exact paths. */
@@ -31,7 +32,7 @@ export function renderDockerfile(
     ...settings.env.map(([name, value]) => `ENV ${name}=${value}`),
     ...(project.vendored ? vendoredSteps() : downloadSteps(project, settings)),
     `RUN ${cacheMounts().join(' \\\n    ')} \\`,
-    `    CGO_ENABLED=0 go build -trimpath -o /out/${main.binary} ${packageArgument(main.dir)}`,
+    `    CGO_ENABLED=0 go build -trimpath -o /out/${main.binary} ${relativeArgument(main.dir)}`,
     '',
     '# A static binary needs no Go toolchain at run time: ship it alone, as a non-root user.',
     'FROM gcr.io/distroless/static-debian12:nonroot',
@@ -71,14 +72,9 @@ function copyDependencyFiles(project: GoProject): string[] {
     lines.push(`COPY ${['go.work', ...(project.hasWorkSum ? ['go.work.sum'] : [])].join(' ')} ./`);
   for (const m of dependencyModules(project)) {
     const files = m.hasGoSum ? ['go.mod', 'go.sum'] : ['go.mod'];
-    const prefix = m.dir === '.' ? '' : `${m.dir}/`;
-    lines.push(`COPY ${files.map((f) => `${prefix}${f}`).join(' ')} ./${prefix}`);
+    lines.push(`COPY ${files.map((f) => under(m.dir, f)).join(' ')} ${relativeArgument(m.dir)}/`);
   }
   return lines;
-}
-
-function packageArgument(dir: string): string {
-  return dir === '.' ? '.' : `./${dir}`;
 }
 
 /**

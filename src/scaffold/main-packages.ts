@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { under } from './paths.js';
 
 /** Directories the go command never treats as packages of `./...`, plus trees that are not ours to build. */
 function skippedDirectory(name: string): boolean {
@@ -23,7 +24,7 @@ async function walk(root: string, dir: string, found: string[], isModuleRoot: bo
   let isMain = false;
   for (const entry of entries) {
     if (entry.isDirectory() && !skippedDirectory(entry.name)) {
-      await walk(root, dir === '.' ? entry.name : `${dir}/${entry.name}`, found, false);
+      await walk(root, under(dir, entry.name), found, false);
     } else if (!isMain && entry.isFile() && isBuildableGoFile(entry.name)) {
       isMain = isMainFile(await readFile(join(root, dir, entry.name), 'utf8'));
     }

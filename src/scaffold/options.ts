@@ -1,6 +1,7 @@
 import { pathMatch } from '../gomod/patterns.js';
 import { parseProxyList } from '../gomod/proxy-list.js';
 import { ScaffoldError } from './errors.js';
+import { relativeArgument } from './paths.js';
 import type { GoProject } from './project.js';
 
 /** The choices `modgate init` takes from its flags. */
@@ -73,7 +74,7 @@ function checkProxy(raw: string): string {
 /** The main package the image builds: the one given, else the project's only one. */
 export function chooseMain(project: GoProject, wanted: string | undefined): string {
   const found = project.mainPackages;
-  const listed = found.map((d) => `./${d === '.' ? '' : d}`).join(', ');
+  const listed = found.map(relativeArgument).join(', ');
   if (wanted !== undefined) {
     const dir = wanted.replace(/^\.\/?/, '').replace(/\/+$/, '') || '.';
     if (found.includes(dir)) return dir;
@@ -90,13 +91,10 @@ export function chooseMain(project: GoProject, wanted: string | undefined): stri
   throw new ScaffoldError(`found ${found.length} main packages (${listed}): choose one with --main <dir>`);
 }
 
-/** The binary's name: the package's last import path element, skipping a /vN major version suffix. */
+/** The binary's name as `go build` picks it: the directory's name, or a module root's path without /vN. */
 export function binaryName(project: GoProject, mainDir: string): string {
-  const owner = project.modules
-    .filter((m) => m.dir === '.' || mainDir === m.dir || mainDir.startsWith(`${m.dir}/`))
-    .sort((a, b) => b.dir.length - a.dir.length)[0];
-  const rest =
-    owner && owner.dir !== '.' ? mainDir.slice(owner.dir.length) : mainDir === '.' ? '' : `/${mainDir}`;
-  const elements = `${owner?.path ?? 'app'}${rest}`.split('/').filter((e) => !/^v[0-9]+$/.test(e));
-  return elements.at(-1) ?? 'app';
+  const root = project.modules.find((m) => m.dir === mainDir);
+  const elements = (root ? root.path : mainDir).split('/');
+  const last = elements.at(-1)!;
+  return root && elements.length > 1 && /^v[0-9]+$/.test(last) ? elements.at(-2)! : last;
 }

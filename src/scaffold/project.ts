@@ -3,6 +3,7 @@ import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { compareGoLang, directiveArguments, goVersion, modulePath } from '../gomod/modfile.js';
 import { ScaffoldError } from './errors.js';
 import { findMainPackages } from './main-packages.js';
+import { relativeArgument, under } from './paths.js';
 
 /** A directory whose go.mod (and go.sum, when there is one) module downloads depend on. */
 export interface ModuleDir {
@@ -36,8 +37,7 @@ export interface GoProject {
 /** Every go.sum-like file that pins the project's downloads, relative to the root: go.work.sum first. */
 export function sumFiles(project: GoProject): string[] {
   const files = project.hasWorkSum ? ['go.work.sum'] : [];
-  for (const m of dependencyModules(project))
-    if (m.hasGoSum) files.push(m.dir === '.' ? 'go.sum' : `${m.dir}/go.sum`);
+  for (const m of dependencyModules(project)) if (m.hasGoSum) files.push(under(m.dir, 'go.sum'));
   return files;
 }
 
@@ -48,7 +48,7 @@ export function sumFiles(project: GoProject): string[] {
 export function cacheKeyFiles(project: GoProject): string[] {
   const sums = sumFiles(project);
   if (sums.length > 0) return sums;
-  const mods = project.modules.map((m) => (m.dir === '.' ? 'go.mod' : `${m.dir}/go.mod`));
+  const mods = project.modules.map((m) => under(m.dir, 'go.mod'));
   return project.workspace ? ['go.work', ...mods] : mods;
 }
 
@@ -59,7 +59,7 @@ export function dependencyModules(project: GoProject): ModuleDir[] {
 
 /** The package patterns that cover the project's own modules (`./...` is not enough in a workspace). */
 export function packagePatterns(project: GoProject): string {
-  return project.modules.map((m) => (m.dir === '.' ? './...' : `./${m.dir}/...`)).join(' ');
+  return project.modules.map((m) => `${relativeArgument(m.dir)}/...`).join(' ');
 }
 
 export async function readProject(root: string): Promise<GoProject> {
@@ -126,7 +126,7 @@ function useDirectories(root: string, goWork: string): string[] {
 }
 
 async function readModule(root: string, dir: string): Promise<ModuleDir> {
-  const file = dir === '.' ? 'go.mod' : `${dir}/go.mod`;
+  const file = under(dir, 'go.mod');
   const text = await readText(join(root, file));
   if (text === undefined) throw new ScaffoldError(`${file} does not exist (named by go.work)`);
   const path = modulePath(text);
@@ -154,7 +154,7 @@ async function readReplacements(
   const sources: { dir: string; file: string; text: string }[] = [];
   if (goWork !== undefined) sources.push({ dir: '.', file: 'go.work', text: goWork });
   for (const m of own) {
-    const file = m.dir === '.' ? 'go.mod' : `${m.dir}/go.mod`;
+    const file = under(m.dir, 'go.mod');
     sources.push({ dir: m.dir, file, text: (await readText(join(root, file)))! });
   }
   const seen = new Set(own.map((m) => m.dir));

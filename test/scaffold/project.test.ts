@@ -116,7 +116,7 @@ describe('main packages', () => {
     await withProject(several, (p) => {
       assert.throws(
         () => chooseMain(p, undefined),
-        /found 2 main packages \(\.\/, \.\/cmd\/b\): choose one with --main/,
+        /found 2 main packages \(\., \.\/cmd\/b\): choose one with --main/,
       );
     });
     await withProject({ 'go.mod': 'module example.com/lib\n\ngo 1.23\n', 'lib.go': 'package lib\n' }, (p) => {
