@@ -28,6 +28,9 @@ describe('init docker: the Dockerfile built for real with buildah', { timeout: 9
   let buildah: Buildah;
   let netrc: string;
   let password: string;
+  let goVersion: string;
+  let go: GoSandbox;
+  let tlsCertFile: string;
   /** The Authorization header of every request for the private module. */
   const privateAuth: (string | undefined)[] = [];
   const logs: string[] = [];
@@ -43,6 +46,11 @@ describe('init docker: the Dockerfile built for real with buildah', { timeout: 9
         files: { 'greet.go': `package greet\n\nfunc Hello() string { return "${GREETING}" }\n` },
       },
       { path: PRIVATE, version: 'v1.0.0', files: { 'vault.go': 'package vault\n\nconst Name = "vault"\n' } },
+      {
+        path: 'example.com/workdep',
+        version: 'v1.0.0',
+        files: { 'workdep.go': 'package workdep\n\nconst Word = "from the workspace"\n' },
+      },
     ]);
     upstream = await UpstreamServer.start(tree, tls);
     password = randomBytes(16).toString('hex');
@@ -55,19 +63,14 @@ describe('init docker: the Dockerfile built for real with buildah', { timeout: 9
     netrc = join(work, 'netrc');
     await writeFile(netrc, `machine ${new URL(upstream.url).host} login ci password ${password}\n`);
 
-    const go = await GoSandbox.create();
-    const goVersion = /^go(\d+\.\d+)/.exec((await go.run(['env', 'GOVERSION'], { env: {} })).stdout)![1]!;
+    tlsCertFile = tls.certFile;
+    go = await GoSandbox.create();
+    goVersion = /^go(\d+\.\d+)/.exec((await go.run(['env', 'GOVERSION'], { env: {} })).stdout)![1]!;
     project = await writeProject('buildah', {
       'go.mod': `module example.com/hello\n\ngo ${goVersion}\n\nrequire (\n\texample.com/greet v1.0.0\n\t${PRIVATE} v1.0.0\n)\n`,
       'main.go': mainGo('first'),
     });
-    // go.sum comes from the real go command through the same proxy, as a developer's machine would write it.
-    const tidy = await go.run(['mod', 'tidy'], {
-      cwd: project,
-      env: { GOPROXY: upstream.url, SSL_CERT_FILE: tls.certFile, NETRC: netrc },
-    });
-    await go.dispose();
-    assert.equal(tidy.code, 0, tidy.stderr);
+    await tidy(project);
 
     const init = await runModgate([
       'init',
@@ -87,6 +90,7 @@ describe('init docker: the Dockerfile built for real with buildah', { timeout: 9
   });
 
   after(async () => {
+    await go?.dispose();
     await buildah?.dispose();
     await upstream?.stop();
     await rm(work, { recursive: true, force: true });
@@ -146,6 +150,40 @@ describe('init docker: the Dockerfile built for real with buildah', { timeout: 9
     assert.equal(await anyFileContains(places, password), false, 'the password is in no stored file');
     for (const log of logs) assert.ok(!log.includes(password), 'the password is in no build log');
   });
+
+  test("a workspace builds from go.work and its modules' go.mod files, each module fetched once", async () => {
+    const workspace = await writeProject('buildah-workspace', {
+      'go.work': `go ${goVersion}\n\nuse (\n\t./app\n\t./lib\n)\n`,
+      'app/go.mod': `module example.com/app\n\ngo ${goVersion}\n`,
+      'app/cmd/hello/main.go':
+        'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Say()) }\n',
+      'lib/go.mod': `module example.com/lib\n\ngo ${goVersion}\n\nrequire example.com/workdep v1.0.0\n`,
+      'lib/lib.go':
+        'package lib\n\nimport "example.com/workdep"\n\nfunc Say() string { return "hello " + workdep.Word }\n',
+    });
+    try {
+      await tidy(join(workspace, 'lib'), { GOWORK: 'off' });
+      const init = await runModgate(['init', 'docker', workspace, '--goproxy', upstream.url]);
+      assert.equal(init.code, 0, init.stderr);
+      upstream.requests.splice(0);
+      const r = await buildah.build(workspace, 'workspace:1');
+      logs.push(r.stdout, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(upstream.count('/example.com/workdep/@v/v1.0.0.zip'), 1);
+      assert.match(await runImage('workspace:1'), /hello from the workspace/);
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
+  });
+
+  /** go.sum from the real go command through the same proxy, as a developer's machine would write it. */
+  async function tidy(dir: string, env: Record<string, string> = {}): Promise<void> {
+    const r = await go.run(['mod', 'tidy'], {
+      cwd: dir,
+      env: { GOPROXY: upstream.url, SSL_CERT_FILE: tlsCertFile, NETRC: netrc, ...env },
+    });
+    assert.equal(r.code, 0, r.stderr);
+  }
 
   async function runImage(tag: string): Promise<string> {
     const from = await buildah.run(['from', '--pull-never', tag]);
