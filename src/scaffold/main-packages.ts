@@ -21,27 +21,33 @@ export async function findMainPackages(root: string, moduleDir: string): Promise
 async function walk(root: string, dir: string, found: string[], isModuleRoot: boolean): Promise<void> {
   const entries = await readdir(join(root, dir), { withFileTypes: true });
   if (!isModuleRoot && entries.some((e) => e.isFile() && e.name === 'go.mod')) return;
-  let isMain = false;
+  // Every buildable file of a directory names the same package, so the first one decides.
+  let name: string | undefined;
   for (const entry of entries) {
     if (entry.isDirectory() && !skippedDirectory(entry.name)) {
       await walk(root, under(dir, entry.name), found, false);
-    } else if (!isMain && entry.isFile() && isBuildableGoFile(entry.name)) {
-      isMain = isMainFile(await readFile(join(root, dir, entry.name), 'utf8'));
+    } else if (name === undefined && entry.isFile() && isBuildableGoFile(entry.name)) {
+      name = packageName(await readFile(join(root, dir, entry.name), 'utf8'));
     }
   }
-  if (isMain) found.push(dir);
+  if (name === 'main') found.push(dir);
 }
 
 function isBuildableGoFile(name: string): boolean {
   return name.endsWith('.go') && !name.endsWith('_test.go') && !name.startsWith('.') && !name.startsWith('_');
 }
 
-/** Whether a Go file's package clause says `main` and no `ignore` build constraint keeps it out of builds. */
-export function isMainFile(source: string): boolean {
+/**
+ * The name in a Go file's package clause, or undefined when it has none or an `ignore` build constraint keeps
+ * it out of every build (the usual code generators are `//go:build ignore` files of package main).
+ */
+export function packageName(source: string): string | undefined {
   // Comments are blanked, not removed, so the clause's offset is also its offset in the source.
   const clause = /(?:^|\s)package\s+([\p{L}_][\p{L}\p{N}_]*)/u.exec(blankComments(source));
-  if (clause?.[1] !== 'main') return false;
-  return !/^\/\/(go:build|\s*\+build)\s.*\bignore\b/m.test(source.slice(0, clause.index));
+  if (clause === null || /^\/\/(go:build|\s*\+build)\s.*\bignore\b/m.test(source.slice(0, clause.index))) {
+    return undefined;
+  }
+  return clause[1];
 }
 
 function blankComments(source: string): string {

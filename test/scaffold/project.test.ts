@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { ScaffoldError } from '../../src/scaffold/errors.js';
-import { isMainFile } from '../../src/scaffold/main-packages.js';
+import { packageName } from '../../src/scaffold/main-packages.js';
 import { binaryName, chooseMain, moduleSettings } from '../../src/scaffold/options.js';
 import { privateHints } from '../../src/scaffold/private-hint.js';
 import { cacheKeyFiles, type GoProject, readProject } from '../../src/scaffold/project.js';
@@ -95,12 +95,16 @@ describe('readProject', () => {
 });
 
 describe('main packages', () => {
-  test('isMainFile reads the package clause after comments and honours ignore build tags', () => {
-    assert.equal(isMainFile('// Command x.\n/* block\npackage lib */\npackage main\n'), true);
-    assert.equal(isMainFile('package mainly\n'), false);
-    assert.equal(isMainFile('//go:build ignore\n\npackage main\n'), false);
-    assert.equal(isMainFile('// +build ignore\n\npackage main\n'), false);
-    assert.equal(isMainFile('//go:build linux\n\npackage main\n'), true);
+  test('packageName reads the package clause after comments and honours ignore build tags', () => {
+    assert.equal(
+      packageName('// Command x.\n/* block\npackage lib */\npackage main // the command\n'),
+      'main',
+    );
+    assert.equal(packageName('package mainly\n'), 'mainly');
+    assert.equal(packageName('//go:build ignore\n\npackage main\n'), undefined);
+    assert.equal(packageName('// +build ignore\n\npackage main\n'), undefined);
+    assert.equal(packageName('//go:build linux\n\npackage main\n'), 'main');
+    assert.equal(packageName('// no clause\n'), undefined);
   });
 
   test('chooseMain: the only one, the one asked for, or an error that lists them', async () => {
