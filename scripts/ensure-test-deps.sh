@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run before the tests: they need git, the real go command and x/mod's sources. When something is missing
-# and this is a Debian machine where we are root (a CI runner, a fresh dev box), install it; otherwise say
-# exactly what to run. The tests never skip for a missing tool.
+# Run before the tests: they need git, the real go command, x/mod's sources, and buildah, a static busybox and
+# openssl for the container builds. When something is missing and this is a Debian machine where we are root
+# (a CI runner, a fresh dev box), install it; otherwise say exactly what to run. The tests never skip for a
+# missing tool.
 set -euo pipefail
 here=$(dirname "$0")
 have_go() { [ -x /usr/lib/go-1.23/bin/go ] || [ -x /usr/lib/go-1.19/bin/go ] || [ -x /usr/bin/go ] || [ -n "${MODGATE_TEST_GO:-}" ]; }
@@ -9,6 +10,9 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 have_go || missing+=(go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/zip/testdata ] || missing+=("golang.org/x/mod sources")
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
+dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "test dependencies missing: ${missing[*]}" >&2

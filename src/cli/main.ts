@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { registerExplainCommand } from '../explain/explain-command.js';
+import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
@@ -36,6 +37,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 });
 
 registerExplainCommand(program);
+registerInitCommand(program);
 registerSumdbCommand(program);
 registerTokenCommand(program);
 

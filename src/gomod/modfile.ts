@@ -67,6 +67,16 @@ export function goVersion(gomod: string | Uint8Array): string | undefined {
   return LAX_GO_VERSION_RE.exec(v)?.[1];
 }
 
+/**
+ * The arguments of each `verb` directive (`require`, `replace`, `use`, `toolchain`…) in file order, quoted
+ * arguments unquoted; a badly quoted argument is kept as written, for the caller to reject.
+ */
+export function directiveArguments(gomod: string | Uint8Array, verb: string): string[][] {
+  return [...directives(text(gomod), verb)].map((args) =>
+    args.map((arg) => (arg[0] === '"' || arg[0] === '`' ? (goUnquote(arg) ?? arg) : arg)),
+  );
+}
+
 /** The arguments of each `verb` directive, single-line or inside a `verb (` … `)` block. */
 function* directives(source: string, verb: string): Generator<string[]> {
   let blockVerb: string | undefined;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { classifyText, type Failure } from '../../src/explain/classify.js';
 import { type GoResult, GoSandbox, goBinary } from '../helpers/go.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
 import { GitAuthServer } from './git-auth-server.js';
 import { embedInNoise } from './noisy-log.js';
@@ -209,29 +210,8 @@ describe('explain: failures produced by the real go command', () => {
   });
 
   test('TLS: a certificate go does not trust', async () => {
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'tls.key'),
-      '-out',
-      join(dir, 'tls.crt'),
-    ]);
-    const server = createHttpsServer(
-      { key: await readFile(join(dir, 'tls.key')), cert: await readFile(join(dir, 'tls.crt')) },
-      (_req, res) => res.end(),
-    );
+    const tls = await selfSignedCertificate(dir);
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (_req, res) => res.end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   autoQuote,
   compareGoLang,
+  directiveArguments,
   goVersion,
   langVersion,
   legacyGoMod,
@@ -155,5 +156,29 @@ describe('mustQuote / autoQuote / legacyGoMod', () => {
     assert.equal(legacyGoMod('example.com/m'), 'module example.com/m\n');
     assert.equal(legacyGoMod('gopkg.in/yaml.v2'), 'module gopkg.in/yaml.v2\n');
     assert.equal(legacyGoMod('example.com/a,b'), 'module "example.com/a,b"\n');
+  });
+});
+
+describe('directiveArguments', () => {
+  const gowork = [
+    'go 1.23',
+    'toolchain go1.23.4 // pinned',
+    'use ./app',
+    'use (',
+    '\t./lib // shared code',
+    '\t"./with space"',
+    ')',
+    'replace example.com/old v1.0.0 => ../fork',
+  ].join('\n');
+
+  it('reads single-line and block directives in order, unquoting arguments', () => {
+    assert.deepEqual(directiveArguments(gowork, 'use'), [['./app'], ['./lib'], ['./with space']]);
+    assert.deepEqual(directiveArguments(gowork, 'toolchain'), [['go1.23.4']]);
+    assert.deepEqual(directiveArguments(gowork, 'replace'), [['example.com/old', 'v1.0.0', '=>', '../fork']]);
+  });
+
+  it('gives nothing for an absent verb and keeps a badly quoted argument as written', () => {
+    assert.deepEqual(directiveArguments(gowork, 'require'), []);
+    assert.deepEqual(directiveArguments('use "./a\\q"', 'use'), [['"./a\\q"']]);
   });
 });

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CommandResult, runCommand } from './run-command.js';
 
 /**
  * The real go command. The suite never skips for lack of it: a machine without Go fails loudly, telling
@@ -24,11 +24,7 @@ export function goBinary(): string {
   return found;
 }
 
-export interface GoResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type GoResult = CommandResult;
 
 /** An isolated go environment: its own HOME, GOPATH, module cache, build cache and git config. */
 export class GoSandbox {
@@ -71,21 +67,10 @@ export class GoSandbox {
     args: string[],
     options: { cwd?: string; env: Record<string, string>; timeoutMs?: number },
   ): Promise<GoResult> {
-    return new Promise((resolve) => {
-      execFile(
-        goBinary(),
-        args,
-        {
-          cwd: options.cwd ?? this.dir,
-          env: this.env(options.env),
-          timeout: options.timeoutMs ?? 120_000,
-          maxBuffer: 64 << 20,
-        },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-        },
-      );
+    return runCommand(goBinary(), args, {
+      cwd: options.cwd ?? this.dir,
+      env: this.env(options.env),
+      timeoutMs: options.timeoutMs ?? 120_000,
     });
   }
 

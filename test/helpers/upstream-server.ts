@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -18,29 +19,38 @@ export type Fault =
   | 'redirect';
 
 /**
- * A static HTTP server over a GOPROXY tree on 127.0.0.1 that counts requests and can misbehave per path:
- * answer 404/410/500, reset the connection, never answer, cut a body short or stall halfway.
+ * A static HTTP(S) server over a GOPROXY tree on 127.0.0.1 that counts requests, can demand credentials, and
+ * can misbehave per path: answer 404/410/500, reset the connection, never answer, cut a body short or stall.
  */
 export class UpstreamServer {
   readonly requests: string[] = [];
   fault: (path: string) => Fault = () => 'serve';
+  /** Whether a request may be answered, given its Authorization header; refused ones get 401, like a private host. */
+  authorize: (path: string, authorization: string | undefined) => boolean = () => true;
   /** Delay before answering, to let concurrent requests pile up. */
   delayMs = 0;
   private readonly server: Server;
+  private readonly scheme: 'http' | 'https';
   private readonly hanging = new Set<ServerResponse>();
 
-  private constructor(private readonly root: string) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+  private constructor(
+    private readonly root: string,
+    tls: { key: string; cert: string } | undefined,
+  ) {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
+    this.scheme = tls ? 'https' : 'http';
   }
 
-  static async start(root: string): Promise<UpstreamServer> {
-    const upstream = new UpstreamServer(root);
+  /** Serves `root` over plain HTTP, or over HTTPS with `tls` (PEM key and certificate). */
+  static async start(root: string, tls?: { key: string; cert: string }): Promise<UpstreamServer> {
+    const upstream = new UpstreamServer(root, tls);
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     return upstream;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   count(pathSuffix: string): number {
@@ -51,6 +61,14 @@ export class UpstreamServer {
     const path = req.url ?? '/';
     this.requests.push(path);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (!this.authorize(path, req.headers.authorization)) {
+      res.writeHead(401, {
+        'content-type': 'text/plain; charset=utf-8',
+        'www-authenticate': 'Basic realm="modules"',
+      });
+      res.end(`credentials required for ${path}\n`);
+      return;
+    }
     const fault = this.fault(path);
     if (fault === 'refuse') {
       req.socket.destroy();
