@@ -18,15 +18,10 @@ import { SingleFlight } from '../proxy/singleflight.js';
 import { buildApp } from '../server/app.js';
 import { privatePathScrubber, scrubLogObject } from '../server/scrub-private-paths.js';
 import { createHttpClient } from '../sources/http-client.js';
-import { redactCredentials } from '../sources/proxy-url.js';
-import type { Source } from '../sources/source.js';
-import { createUpstream } from '../sources/upstream.js';
 import { FsStore } from '../storage/fs-store.js';
-import { type ChecksumDbSetting, parseChecksumDb } from './checksum-db-setting.js';
 import { setUpChecksumDatabases } from './checksum-setup.js';
-import { ConfigError } from './config.js';
+import { parseServeInputs, type ServeInputs } from './serve-inputs.js';
 import type { ServeConfig } from './settings.js';
-import { isDatabaseName, parseSumdbList, type SumdbEntry } from './sumdb-list.js';
 import { supervise } from './supervise.js';
 import { VERSION } from './version.js';
 
@@ -52,13 +47,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     retries: config.upstreamRetries,
     connectionsPerOrigin: 64,
   });
-  // Validated in every process, so a bad list stops the supervisor before any worker starts.
-  const upstream = upstreamOrConfigError(config, dispatcher);
-  const sumdbs = settingOrConfigError('sumdb', config.sumdb, parseSumdbList);
-  const checksumDb = settingOrConfigError('checksumDb', config.checksumDb, parseChecksumDb);
-  const privateDb = settingOrConfigError('privateChecksumDb', config.privateChecksumDb, (name) =>
-    parsePrivateDbName(name, sumdbs),
-  );
+  const inputs = parseServeInputs(config, dispatcher);
   const dataDir = resolve(config.data);
   const primary = cluster.isPrimary;
   if (primary) {
@@ -66,52 +55,22 @@ export async function serve(config: ServeConfig): Promise<void> {
     if (config.workers > 1) {
       await FsStore.open(dataDir, { cleanStaging: true });
       await dispatcher.close();
-      return supervise(config.workers, logger, { upstream: upstream.name, data: dataDir, version: VERSION });
+      return supervise(config.workers, logger, {
+        upstream: inputs.upstream.name,
+        data: dataDir,
+        version: VERSION,
+      });
     }
   }
   const locks: Locks = primary ? new ProcessLocks() : new FileLocks(join(dataDir, LOCKS_DIR), LOCK_STALE_MS);
-  await serveHere(config, logger, dispatcher, upstream, { sumdbs, checksumDb, privateDb }, dataDir, locks);
-}
-
-/** `off`, or a database name that no proxied database has. */
-function parsePrivateDbName(name: string, proxied: readonly SumdbEntry[]): string | undefined {
-  if (name === 'off') return undefined;
-  if (!isDatabaseName(name) || name.includes('+'))
-    throw new Error('expected a host name with an optional path, such as "sum.corp.example"');
-  if (proxied.some((db) => db.name === name))
-    throw new Error(
-      `${name} is also in "sumdb", the databases modgate proxies; give the private one its own name`,
-    );
-  return name;
-}
-
-function upstreamOrConfigError(config: ServeConfig, dispatcher: Dispatcher): Source {
-  return settingOrConfigError('upstream', config.upstream, (list) =>
-    createUpstream(list, dispatcher, `modgate/${VERSION}`),
-  );
-}
-
-/** Parses a setting whose value has structure beyond its type, reporting a bad one as a ConfigError. */
-function settingOrConfigError<T>(key: string, value: string, parse: (value: string) => T): T {
-  try {
-    return parse(value);
-  } catch (err) {
-    // Values and messages may quote URLs with credentials, and configuration errors end up in CI logs.
-    const detail = `${key} = ${JSON.stringify(value)}: ${(err as Error).message}`;
-    throw new ConfigError(`invalid configuration:\n  - ${redactCredentials(detail)}`);
-  }
+  await serveHere(config, logger, dispatcher, inputs, dataDir, locks);
 }
 
 async function serveHere(
   config: ServeConfig,
   logger: Logger,
   dispatcher: Dispatcher,
-  upstream: Source,
-  databases: {
-    sumdbs: readonly SumdbEntry[];
-    checksumDb: ChecksumDbSetting | 'off';
-    privateDb: string | undefined;
-  },
+  inputs: ServeInputs,
   dataDir: string,
   locks: Locks,
 ): Promise<void> {
@@ -126,13 +85,13 @@ async function serveHere(
   // is created second, so the database reaches it through this reference.
   let cache: ModuleCache | undefined;
   const checksums = await setUpChecksumDatabases({
-    proxied: databases.sumdbs,
+    proxied: inputs.sumdbs,
     upstreamProxies: parseProxyList(config.upstream).flatMap((entry) =>
       entry.kind === 'proxy' && /^https?:/.test(entry.url) ? [entry.url] : [],
     ),
-    verifyAgainst: databases.checksumDb,
+    verifyAgainst: inputs.checksumDb,
     privatePatterns: config.private,
-    privateDb: databases.privateDb,
+    privateDb: inputs.privateDb,
     store,
     dispatcher,
     userAgent: `modgate/${VERSION}`,
@@ -148,7 +107,7 @@ async function serveHere(
   });
   cache = new ModuleCache({
     store,
-    upstream,
+    upstream: inputs.upstream,
     logger,
     metrics,
     freshness,
@@ -173,27 +132,26 @@ async function serveHere(
     registry,
     mutableMaxAgeSeconds: Math.floor(config.listTtl / 1000),
     memoryCacheBytes: config.memoryCache,
-    access:
-      config.auth === 'off'
-        ? undefined
-        : {
-            policy: new AccessPolicy(config.auth),
-            tokens: new TokenStore(store),
-            deniedStatus: config.authDeniedStatus,
-            sumdbNames: [...checksums.backends.keys()],
-            ownDb: databases.privateDb,
-          },
+    // Tokens are read even with --auth off: --rate-limit counts each token apart.
+    access: {
+      policy: new AccessPolicy(config.auth === 'off' ? '' : config.auth),
+      tokens: new TokenStore(store),
+      deniedStatus: config.authDeniedStatus,
+      sumdbNames: [...checksums.backends.keys()],
+      ownDb: inputs.privateDb,
+    },
     rateLimitPerMinute: config.rateLimit,
+    tls: inputs.tls,
   });
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${inputs.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (cluster.isPrimary) {
-    const verifying = databases.checksumDb === 'off' ? 'off' : databases.checksumDb.name;
+    const verifying = inputs.checksumDb === 'off' ? 'off' : inputs.checksumDb.name;
     logger.info(
-      { url, upstream: upstream.name, data: dataDir, checksumDb: verifying, version: VERSION },
+      { url, upstream: inputs.upstream.name, data: dataDir, checksumDb: verifying, version: VERSION },
       'listening',
     );
     if (checksums.privateDb) {

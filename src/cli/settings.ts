@@ -42,6 +42,21 @@ export const SERVE_SETTINGS = {
     expected: 'an IP address or host name',
     parse: text,
   },
+  tlsCert: {
+    key: 'tlsCert',
+    description:
+      'PEM certificate (chain) file to serve HTTPS, with tlsKey; go sends .netrc credentials only over HTTPS',
+    default: '',
+    expected: 'a file path',
+    parse: text,
+  },
+  tlsKey: {
+    key: 'tlsKey',
+    description: 'PEM private key file for tlsCert',
+    default: '',
+    expected: 'a file path',
+    parse: text,
+  },
   data: {
     key: 'data',
     description: 'storage directory, laid out like $GOMODCACHE/cache/download',

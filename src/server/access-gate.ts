@@ -55,7 +55,7 @@ export function registerAccessGate(
     return sendReason(
       reply,
       options.deniedStatus,
-      `token "${request.identity!.name}" may not read ${describe(subject)}; its scopes are ${request.identity!.scopes.join(', ')}`,
+      `token ${request.identity!.name} may not read ${describe(subject)}; its scopes are ${request.identity!.scopes.join(', ')}`,
     );
   });
   return (url) => !options.policy.isOpen(subjectOf(url));
@@ -70,7 +70,7 @@ function describe(subject: Subject): string {
 function unauthenticatedReason(subject: Subject, failure: string | undefined): string {
   const what = `modgate needs a token to serve ${describe(subject)}`;
   if (failure === undefined)
-    return `${what}, and none was sent: put it in ~/.netrc (machine <modgate host> login token password <token>) or in GOPROXY as https://token:<token>@<host>`;
+    return `${what}, and none was sent: put it in ~/.netrc (machine <host:port as in GOPROXY> login token password <token>) or in GOPROXY as https://token:<token>@<host> (go sends credentials over https only)`;
   if (failure === 'malformed') return `${what}; the credentials sent are not a modgate token (mg_...)`;
   return `${what}; the token sent is ${failure === 'unknown' ? 'not known here' : failure}: ask for a new one (modgate token create)`;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -29,6 +30,8 @@ export interface AppOptions {
   access?: AccessGateOptions | undefined;
   /** Requests per minute per token (or per client address without one); 0 for no limit. */
   rateLimitPerMinute: number;
+  /** PEM certificate and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
 /** Request ids are this process's random prefix and a counter: unique, and cheaper than a UUID each. */
@@ -50,13 +53,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let gated: (url: string) => boolean = () => options.rateLimitPerMinute > 0;
   const app: FastifyInstance = Fastify({
     serverFactory: (handler) =>
-      createServer((request, response) => {
-        if (gated(request.url ?? '/') || !fastLane(request, response)) return handler(request, response);
-        if (accessLog) {
-          const reqId = requestId(request.headers['x-request-id']);
-          options.logger.info({ reqId, method: 'GET', url: request.url, status: 200, ms: 0 }, 'request');
-        }
-      }),
+      (options.tls ? (h: RequestListener) => createHttpsServer(options.tls!, h) : createServer)(
+        (request, response) => {
+          if (gated(request.url ?? '/') || !fastLane(request, response)) return handler(request, response);
+          if (accessLog) {
+            const reqId = requestId(request.headers['x-request-id']);
+            options.logger.info({ reqId, method: 'GET', url: request.url, status: 200, ms: 0 }, 'request');
+          }
+        },
+      ),
     // pino's Logger is a FastifyBaseLogger; the cast only stops the instance type carrying pino's generics.
     loggerInstance: options.logger as FastifyBaseLogger,
     // One access line per request (onResponse below) instead of Fastify's two.
