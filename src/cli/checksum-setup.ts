@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { matchPrefixPatterns } from '../gomod/patterns.js';
 import { type ChecksumVerifier, RoutedVerifier } from '../proxy/checksum-verifier.js';
 import type { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import type { FreshnessCache } from '../proxy/freshness.js';
@@ -8,10 +9,11 @@ import type { NegativeCache } from '../proxy/negative-cache.js';
 import { type ModuleHashes, PrivateChecksumDb } from '../proxy/private-checksum-db.js';
 import { ProxiedSumdbOps } from '../proxy/proxied-sumdb-ops.js';
 import type { SingleFlight } from '../proxy/singleflight.js';
-import type { SumdbBackend } from '../proxy/sumdb-backend.js';
+import { checkSumdbPath, type SumdbBackend } from '../proxy/sumdb-backend.js';
 import { DiscoveredSumdbOrigin, type SumdbOrigin } from '../proxy/sumdb-origin.js';
 import { SumdbProxy } from '../proxy/sumdb-proxy.js';
 import { SumdbVerifier } from '../proxy/sumdb-verifier.js';
+import { NotFoundError } from '../sources/errors.js';
 import { HttpOrigin } from '../sources/http-get.js';
 import type { Store } from '../storage/store.js';
 import { SumdbClient } from '../sumdb/client.js';
@@ -76,7 +78,10 @@ export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promi
     inputs.notFound,
   );
   const backends = new Map<string, SumdbBackend>(
-    inputs.proxied.map((db) => [db.name, proxy.backend(db.name)]),
+    inputs.proxied.map((db) => [
+      db.name,
+      withoutPrivateLookups(proxy.backend(db.name), inputs.privatePatterns),
+    ]),
   );
 
   let publicVerifier: ChecksumVerifier | undefined;
@@ -104,5 +109,23 @@ export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promi
     backends,
     verifier: new RoutedVerifier(inputs.privatePatterns, publicVerifier, privateDb),
     privateDb,
+  };
+}
+
+/**
+ * A proxied database never hears of a private module: go asks for one when GONOSUMDB is not set, and the
+ * lookup would tell the public database (and its logs) the private path.
+ */
+function withoutPrivateLookups(backend: SumdbBackend, privatePatterns: string): SumdbBackend {
+  return {
+    async get(path) {
+      const request = checkSumdbPath(path);
+      if (request.kind === 'lookup' && matchPrefixPatterns(privatePatterns, request.module)) {
+        throw new NotFoundError(
+          `${request.module} is private, so modgate does not ask a public checksum database about it: list it in GONOSUMDB, or verify it against modgate's own database (privateChecksumDb)`,
+        );
+      }
+      return backend.get(path);
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { redactCredentials } from '../sources/proxy-url.js';
+import { RoutedSource } from '../sources/routed-source.js';
 import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { type ChecksumDbSetting, parseChecksumDb } from './checksum-db-setting.js';
@@ -25,10 +26,21 @@ export interface ServeInputs {
  */
 export function parseServeInputs(config: ServeConfig, dispatcher: Dispatcher): ServeInputs {
   const sumdbs = parsed('sumdb', config.sumdb, parseSumdbList);
-  return {
-    upstream: parsed('upstream', config.upstream, (list) =>
-      createUpstream(list, dispatcher, `modgate/${VERSION}`),
+  const chain = (offReason?: string) => (list: string) =>
+    createUpstream(list, dispatcher, `modgate/${VERSION}`, offReason);
+  const publicUpstream = parsed('upstream', config.upstream, chain());
+  const privateUpstream = parsed(
+    'privateUpstream',
+    config.privateUpstream,
+    chain(
+      'this is a private module, and privateUpstream is "off": configure where private modules come from',
     ),
+  );
+  return {
+    upstream:
+      config.private === ''
+        ? publicUpstream
+        : new RoutedSource(config.private, publicUpstream, privateUpstream),
     sumdbs,
     checksumDb: parsed('checksumDb', config.checksumDb, parseChecksumDb),
     privateDb: parsed('privateChecksumDb', config.privateChecksumDb, (name) =>

@@ -98,6 +98,14 @@ export const SERVE_SETTINGS = {
     expected: 'comma-separated glob patterns such as "git.corp.example,github.com/acme/*"',
     parse: (raw: string | number | boolean) => (typeof raw === 'string' ? raw.trim() : undefined),
   },
+  privateUpstream: {
+    key: 'privateUpstream',
+    description:
+      'where modules matching "private" come from, in the upstream list syntax ("off": nowhere); they are never sent to "upstream"',
+    default: 'off',
+    expected: 'a GOPROXY-style list such as "https://athens.corp.example" or "off"',
+    parse: text,
+  },
   privateChecksumDb: {
     key: 'privateChecksumDb',
     description:

@@ -9,8 +9,9 @@ import type { Source } from './source.js';
 /** GOPROXY=off: nothing comes from upstream, modgate serves only what it has stored. */
 class OffSource implements Source {
   readonly name = 'off';
+  constructor(private readonly reason: string) {}
   private refuse(): Promise<never> {
-    return Promise.reject(new NotFoundError('module lookup disabled by upstream "off"'));
+    return Promise.reject(new NotFoundError(this.reason));
   }
   list = () => this.refuse();
   latest = () => this.refuse();
@@ -23,7 +24,12 @@ class OffSource implements Source {
  * Builds the upstream chain from a GOPROXY-syntax list (`https://a|https://b,file:///srv/tree,off`).
  * Throws an Error naming the bad entry; callers report it as a configuration error.
  */
-export function createUpstream(list: string, dispatcher: Dispatcher, userAgent: string): Source {
+export function createUpstream(
+  list: string,
+  dispatcher: Dispatcher,
+  userAgent: string,
+  offReason = 'module lookup disabled by upstream "off"',
+): Source {
   const entries: ChainEntry[] = [];
   for (const entry of parseProxyList(list)) {
     if (entry.kind === 'direct') {
@@ -33,7 +39,7 @@ export function createUpstream(list: string, dispatcher: Dispatcher, userAgent: 
     }
     const source =
       entry.kind === 'off'
-        ? new OffSource()
+        ? new OffSource(offReason)
         : entry.url.startsWith('file:')
           ? new FileProxySource(entry.url)
           : new HttpProxySource(entry.url, dispatcher, userAgent);

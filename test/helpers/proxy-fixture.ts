@@ -38,14 +38,19 @@ export class ProxyFixture {
   static async start(
     name: string,
     modules: readonly FixtureModule[],
-    options: { args?: string[]; prepare?: (tree: string) => Promise<void> } = {},
+    options: {
+      /** Extra arguments; a function gets the upstream's URL (for --private-upstream, say). */
+      args?: string[] | ((upstreamUrl: string) => string[]);
+      prepare?: (tree: string) => Promise<void>;
+    } = {},
   ): Promise<ProxyFixture> {
     const dir = await mkdtemp(join(tmpdir(), `modgate-${name}-`));
     const tree = join(dir, 'tree');
     await writeProxyTree(tree, modules);
     await options.prepare?.(tree);
     const upstream = await UpstreamServer.start(tree);
-    const args = ['--upstream', upstream.url, '--data', join(dir, 'data'), ...(options.args ?? [])];
+    const extra = typeof options.args === 'function' ? options.args(upstream.url) : (options.args ?? []);
+    const args = ['--upstream', upstream.url, '--data', join(dir, 'data'), ...extra];
     return new ProxyFixture(dir, upstream, await ModgateProcess.start(args), args);
   }
 

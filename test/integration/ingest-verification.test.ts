@@ -62,6 +62,8 @@ describe('verification at ingest against the public checksum database', () => {
       `${KEYS.verifierKey} ${server.url}`,
       '--private',
       'corp.example',
+      '--private-upstream',
+      fixture.upstream.url,
       '--sumdb',
       'off',
     ]);

@@ -48,7 +48,14 @@ describe('private checksum database: go verifies private modules against modgate
 
   before(async () => {
     fixture = await ProxyFixture.start('private-sumdb', MODULES, {
-      args: ['--private', 'corp.example', '--private-checksum-db', NAME],
+      args: (upstream) => [
+        '--private',
+        'corp.example',
+        '--private-upstream',
+        upstream,
+        '--private-checksum-db',
+        NAME,
+      ],
     });
     go = await GoSandbox.create();
     const reference = await go.run(['mod', 'download', '-json', ...MODULES.map((m) => `${m.path}@v1.0.0`)], {
@@ -151,7 +158,16 @@ describe('private checksum database shared by two worker processes', () => {
 
   before(async () => {
     fixture = await ProxyFixture.start('private-sumdb-workers', modules, {
-      args: ['--workers', '2', '--private', 'corp.example', '--private-checksum-db', NAME],
+      args: (upstream) => [
+        '--workers',
+        '2',
+        '--private',
+        'corp.example',
+        '--private-upstream',
+        upstream,
+        '--private-checksum-db',
+        NAME,
+      ],
     });
     cacheDir = await mkdtemp(join(tmpdir(), 'modgate-sumdb-client-'));
   });
