@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { registerDoctorCommand } from '../doctor/doctor-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
@@ -34,6 +35,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 });
 
 registerExplainCommand(program);
+registerDoctorCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
