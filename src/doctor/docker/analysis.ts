@@ -174,7 +174,7 @@ function apply(
       }
       break;
     case 'USER': {
-      const user = expandVariables(instruction.args[0]?.value ?? '', lookup, escapeChar).split(':')[0]!;
+      const user = expandVariables(instruction.args[0]?.value ?? '', lookup, escapeChar);
       state.user = { value: user, why: `set by USER at line ${at}`, span: instruction.span };
       break;
     }

@@ -29,6 +29,18 @@ export function contextCopy(instruction: DockerInstruction): ContextCopy | undef
   return sources.length > 0 ? { instruction, sources, destination: instruction.args.at(-1)! } : undefined;
 }
 
+/** The context sources a RUN bind-mounts (`--mount=type=bind,source=go.sum,...`, not `from=` another stage). */
+export function bindSources(instruction: DockerInstruction): CopySource[] {
+  return instruction.mounts.flatMap((m) => {
+    if (m.type !== 'bind' || m.option('from')) return [];
+    const source = m.option('source') ?? m.option('src');
+    const value = source?.value ?? '.';
+    return [
+      { word: { value, span: source?.span ?? m.span }, path: contextPath(value), glob: /[*?[]/.test(value) },
+    ];
+  });
+}
+
 /** The context copies of a stage, its parent stages' first (a stage starts from its parent's files). */
 export function stageCopies(stage: StageAnalysis): ContextCopy[] {
   const own = stage.stage.instructions.flatMap((i) => contextCopy(i) ?? []);

@@ -18,6 +18,7 @@ export interface Setting {
 export interface EnvState {
   env: Map<string, Setting>;
   args: Map<string, Setting>;
+  /** The USER in effect, as written (`app`, `1000:1000`). */
   user: Setting | undefined;
   /** GOENV file path → the settings `go env -w` wrote there. */
   goEnvFiles: Map<string, Map<string, Setting>>;
@@ -81,7 +82,7 @@ export function goEnvFilePath(state: EnvState, inline?: ReadonlyMap<string, Sett
 }
 
 function home(state: EnvState, inline?: ReadonlyMap<string, Setting>): Setting {
-  return processVariable(state, 'HOME', inline) ?? defaultHome(state.user?.value);
+  return processVariable(state, 'HOME', inline) ?? defaultHome(state.user?.value.split(':')[0]);
 }
 
 /** Resolves every Go variable doctor reasons about, as `go env` would inside a RUN with this state. */

@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { type DockerfileAnalysis, dockerfiles } from '../../docker/analysis.js';
 import { contextPath, dockerIgnoreOf, hasDirectory, hasFile, inContext } from '../../docker/context.js';
-import { contextCopy } from '../../docker/copies.js';
+import { bindSources, contextCopy } from '../../docker/copies.js';
 import type { Finding, Fix, ProjectView, Rule } from '../../model.js';
 import type { Word } from '../../parsers/dockerfile.js';
 import { type DockerIgnore, parseDockerIgnore } from '../../parsers/dockerignore.js';
@@ -16,18 +16,11 @@ const GO_FILES = new Set(['go.mod', 'go.sum', 'go.work', 'go.work.sum']);
 
 /** The literal context paths a Dockerfile reads: COPY/ADD sources and RUN bind-mount sources. */
 function inputs(analysis: DockerfileAnalysis): Word[] {
-  return analysis.parsed.instructions.flatMap((instruction) => {
-    const copy = contextCopy(instruction);
-    if (copy) return copy.sources.filter((s) => !s.glob && s.path !== '').map((s) => s.word);
-    return instruction.mounts
-      .filter((m) => m.type === 'bind' && !m.option('from'))
-      .flatMap((m) => {
-        const source = m.option('source') ?? m.option('src');
-        return source && contextPath(source.value) !== '' && !/[*?[]/.test(source.value)
-          ? [{ value: source.value, span: source.span }]
-          : [];
-      });
-  });
+  return analysis.parsed.instructions.flatMap((instruction) =>
+    [...(contextCopy(instruction)?.sources ?? []), ...bindSources(instruction)]
+      .filter((s) => !s.glob && s.path !== '')
+      .map((s) => s.word),
+  );
 }
 
 /** Appends `!path` to the .dockerignore, when that really brings the path back (a re-included parent may not). */
