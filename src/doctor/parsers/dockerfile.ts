@@ -217,7 +217,7 @@ function convert(
     script: '',
     from: flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue() ?? undefined,
   };
-  const jsonForm = jsonArguments(node, span);
+  const jsonForm = jsonArguments(node, text, escapeChar, span);
   instruction.args =
     jsonForm ?? node.getArguments().map((a: Argument) => ({ value: a.getValue(), span: span(a.getRange()) }));
   if (keyword === 'ENV' || keyword === 'ARG') {
@@ -235,22 +235,28 @@ function convert(
   return instruction;
 }
 
-/** The decoded strings of an exec-form (`["a", "b"]`) instruction, or undefined for the shell form. */
-function jsonArguments(node: Instruction, span: ToSpan): Word[] | undefined {
+/**
+ * The decoded strings of an exec-form (`["a", "b"]`) instruction, or undefined for the shell form. The list is
+ * decoded from the text with JSON.parse (continuations removed), as Docker does; dockerfile-ast's own string
+ * values drop spaces inside the strings.
+ */
+function jsonArguments(
+  node: Instruction,
+  text: string,
+  escapeChar: string,
+  span: ToSpan,
+): Word[] | undefined {
   if (!('getJSONStrings' in node)) return undefined;
   const json = node as JSONInstruction;
   const open = json.getOpeningBracket();
   const close = json.getClosingBracket();
   if (!open || !close) return undefined;
   const whole = { start: span(open.getRange()).start, end: span(close.getRange()).end };
+  const continuation = new RegExp(`${escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\r?\n`, 'g');
   try {
-    const parsed: unknown = JSON.parse(
-      `[${json
-        .getJSONStrings()
-        .map((s) => s.getJSONValue())
-        .join(',')}]`,
-    );
-    return (parsed as string[]).map((value) => ({ value, span: whole }));
+    const parsed: unknown = JSON.parse(text.slice(whole.start, whole.end).replace(continuation, ''));
+    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) return undefined;
+    return parsed.map((value: string) => ({ value, span: whole }));
   } catch {
     return undefined;
   }
