@@ -9,12 +9,21 @@ import { commandsUsing } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, Rule } from '../../model.js';
 import type { DockerInstruction } from '../../parsers/dockerfile.js';
+import type { TextIndex } from '../../text-index.js';
 import { finding, insert, lineBreak } from '../finding.js';
 
 /** The instructions a stage runs, its parents' first. */
 function chain(stage: StageAnalysis): DockerInstruction[] {
   const own = stage.stage.instructions;
   return stage.base.parent ? [...chain(stage.base.parent), ...own] : own;
+}
+
+/** The first line of the comment block right above a line, so inserted steps do not split it from its line. */
+function aboveComments(index: TextIndex, line: number): number {
+  let first = line;
+  const comment = (text: string) => /^\s*#/.test(text) && !/^\s*#\s*(?:syntax|escape|check)\s*=/i.test(text);
+  while (first > 1 && comment(index.lineText(first - 1))) first--;
+  return first;
 }
 
 export const D1: Rule = {
@@ -72,7 +81,7 @@ export const D1: Rule = {
           fix: hasGoMod
             ? {
                 description: `download modules from ${files} before copying the source`,
-                edits: [insert(file, parsed.index.lineStart(line), step)],
+                edits: [insert(file, parsed.index.lineStart(aboveComments(parsed.index, line)), step)],
               }
             : undefined,
         }),
