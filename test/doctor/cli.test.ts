@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type CliRun, runModgate } from '../helpers/run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function doctor(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [MAIN, 'doctor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function doctor(args: string[]): Promise<CliRun> {
+  return runModgate(['doctor', ...args]);
 }
 
 const DOCKERFILE = 'FROM golang:1.23\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\n';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { analyzeDockerfile, goCommands } from '../../src/doctor/docker/analysis.js';
-import type { GoEnv } from '../../src/doctor/docker/go-env.js';
+import { GO_ENV_KEYS, type GoEnv } from '../../src/doctor/docker/go-env.js';
 import { shellCommands } from '../../src/doctor/parsers/shell.js';
 import { goBinary } from '../helpers/go.js';
 import { project } from './helpers.js';

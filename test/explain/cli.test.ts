@@ -1,34 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type CliRun, runModgate } from '../helpers/run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const GONE =
   'go: example.com/private@v1.0.0: reading https://proxy.golang.org/example.com/private/@v/v1.0.0.mod: 410 Gone';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function explain(args: string[], stdin?: string | Buffer, nodeFlags: string[] = []): Promise<Run> {
-  const child = spawn(process.execPath, [...nodeFlags, MAIN, 'explain', ...args], { stdio: 'pipe' });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(stdin ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function explain(args: string[], stdin?: string | Buffer, nodeFlags: string[] = []): Promise<CliRun> {
+  return runModgate(['explain', ...args], stdin, nodeFlags);
 }
 
 describe('modgate explain (CLI)', () => {

@@ -31,6 +31,12 @@ export function finding(rule: Rule, input: FindingInput): Finding {
   return result;
 }
 
+/** Findings of one rule in one file, for rules that report several kinds of problem there. */
+export function reporter(rule: Rule, file: string, index: TextIndex) {
+  return (span: Span, message: string, advice: string, fix?: Fix): Finding =>
+    finding(rule, { file, index, span, message, advice, fix });
+}
+
 export function insert(file: string, at: number, text: string): TextEdit {
   return { file, start: at, end: at, replacement: text };
 }

@@ -11,7 +11,7 @@ import { contextCopy, sourceCovers } from '../../docker/copies.js';
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
 import { goModAt } from '../../parsers/gomod.js';
-import { finding, insert, replace } from '../finding.js';
+import { insert, replace, reporter } from '../finding.js';
 
 function sumFor(modPath: string): string {
   const dir = posix.dirname(modPath);
@@ -36,6 +36,7 @@ export const D6: Rule = {
       'Commit go.sum and copy it with go.mod (`COPY go.mod go.sum ./`); keep go mod tidy out of the image.';
     for (const analysis of dockerfiles(project)) {
       const { file, parsed } = analysis;
+      const report = reporter(D6, file, parsed.index);
       for (const instruction of parsed.instructions) {
         const copy = contextCopy(instruction);
         if (!copy) continue;
@@ -46,22 +47,18 @@ export const D6: Rule = {
             const sum = source.path.replace(/\*$/, '');
             const exists = hasFile(project, inContext(analysis, sum));
             findings.push(
-              finding(D6, {
-                file,
-                index: parsed.index,
-                span: source.word.span,
-                message:
-                  '`go.sum*` makes go.sum optional: when it is missing the build goes on, then fails with ' +
+              report(
+                source.word.span,
+                '`go.sum*` makes go.sum optional: when it is missing the build goes on, then fails with ' +
                   '`missing go.sum entry` or verifies nothing against a committed checksum.',
                 advice,
-                fix:
-                  exists && !jsonForm
-                    ? {
-                        description: 'copy go.sum itself',
-                        edits: [replace(file, source.word.span, source.word.value.slice(0, -1))],
-                      }
-                    : undefined,
-              }),
+                exists && !jsonForm
+                  ? {
+                      description: 'copy go.sum itself',
+                      edits: [replace(file, source.word.span, source.word.value.slice(0, -1))],
+                    }
+                  : undefined,
+              ),
             );
             continue;
           }
@@ -71,22 +68,18 @@ export const D6: Rule = {
             continue;
           const sumWord = source.word.value.replace(/go\.mod$/, 'go.sum');
           findings.push(
-            finding(D6, {
-              file,
-              index: parsed.index,
-              span: source.word.span,
-              message:
-                `${source.word.value} is copied without ${sumWord}: go cannot verify the modules it downloads and ` +
+            report(
+              source.word.span,
+              `${source.word.value} is copied without ${sumWord}: go cannot verify the modules it downloads and ` +
                 'fails with `missing go.sum entry` (or, with -mod=mod, writes a go.sum nobody reviewed).',
               advice,
-              fix:
-                !jsonForm && hasFile(project, inContext(analysis, sum))
-                  ? {
-                      description: `copy ${sumWord} too`,
-                      edits: [insert(file, source.word.span.end, ` ${sumWord}`)],
-                    }
-                  : undefined,
-            }),
+              !jsonForm && hasFile(project, inContext(analysis, sum))
+                ? {
+                    description: `copy ${sumWord} too`,
+                    edits: [insert(file, source.word.span.end, ` ${sumWord}`)],
+                  }
+                : undefined,
+            ),
           );
         }
       }
@@ -96,15 +89,12 @@ export const D6: Rule = {
       if (!rewriting) continue;
       const { file, parsed } = run.analysis;
       findings.push(
-        finding(D6, {
-          file,
-          index: parsed.index,
-          span: run.instruction.span,
-          message:
-            `\`go ${rewriting.sub}\` in the image changes go.mod/go.sum at build time: the image builds from ` +
+        reporter(D6, file, parsed.index)(
+          run.instruction.span,
+          `\`go ${rewriting.sub}\` in the image changes go.mod/go.sum at build time: the image builds from ` +
             'dependencies that were never committed or reviewed, and a missing go.sum is papered over.',
           advice,
-        }),
+        ),
       );
     }
     return findings;

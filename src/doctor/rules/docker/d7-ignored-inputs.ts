@@ -10,7 +10,7 @@ import { bindSources, contextCopy } from '../../docker/copies.js';
 import type { Finding, Fix, ProjectView, Rule } from '../../model.js';
 import type { Word } from '../../parsers/dockerfile.js';
 import { type DockerIgnore, parseDockerIgnore } from '../../parsers/dockerignore.js';
-import { finding, insert, lineBreak } from '../finding.js';
+import { insert, lineBreak, reporter } from '../finding.js';
 
 const GO_FILES = new Set(['go.mod', 'go.sum', 'go.work', 'go.work.sum']);
 
@@ -50,6 +50,7 @@ export const D7: Rule = {
     for (const analysis of dockerfiles(project)) {
       const { file, parsed } = analysis;
       const ignore = dockerIgnoreOf(project, analysis);
+      const report = reporter(D7, file, parsed.index);
       for (const word of inputs(analysis)) {
         const path = contextPath(word.value);
         const line = ignore?.lineExcluding(path);
@@ -58,29 +59,23 @@ export const D7: Rule = {
             ? `${ignore.file}:${line} (\`${ignore.text.split(/\r?\n/)[line - 1]!.trim()}\`)`
             : ignore.file;
           findings.push(
-            finding(D7, {
-              file,
-              index: parsed.index,
-              span: word.span,
-              message:
-                `${path} is excluded from the build context by ${where}: docker build fails with ` +
+            report(
+              word.span,
+              `${path} is excluded from the build context by ${where}: docker build fails with ` +
                 `\`failed to compute cache key: "/${path}": not found\`.`,
-              advice: `Add \`!${path}\` at the end of ${ignore.file}, or narrow the pattern that excludes it.`,
-              fix: unignoreFix(ignore, path),
-            }),
+              `Add \`!${path}\` at the end of ${ignore.file}, or narrow the pattern that excludes it.`,
+              unignoreFix(ignore, path),
+            ),
           );
         } else if (GO_FILES.has(posix.basename(path)) && !exists(project, analysis, path)) {
+          const context = analysis.context === '.' ? 'the project root' : `${analysis.context}/`;
           findings.push(
-            finding(D7, {
-              file,
-              index: parsed.index,
-              span: word.span,
-              message:
-                `${path} is not in the build context doctor assumes (${analysis.context === '.' ? 'the project root' : analysis.context}/): ` +
-                `docker build fails with \`"/${path}": not found\` unless it is built with another context.`,
-              advice:
-                'Build with the directory that holds go.mod as the context (`docker build -f <Dockerfile> <dir>`), or fix the path.',
-            }),
+            report(
+              word.span,
+              `${path} is not in the build context doctor assumes (${context}): docker build fails with ` +
+                `\`"/${path}": not found\` unless it is built with another context.`,
+              'Build with the directory that holds go.mod as the context (`docker build -f <Dockerfile> <dir>`), or fix the path.',
+            ),
           );
         }
       }
