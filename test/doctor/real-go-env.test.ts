@@ -17,18 +17,8 @@ import { goBinary } from '../helpers/go.js';
 import { project } from './helpers.js';
 
 const run = promisify(execFile);
-const KEYS = [
-  'GOPATH',
-  'GOMODCACHE',
-  'GOCACHE',
-  'GOFLAGS',
-  'GOPROXY',
-  'GOPRIVATE',
-  'GONOPROXY',
-  'GONOSUMDB',
-  'GOSUMDB',
-  'GOENV',
-] as const;
+// GOTOOLCHAIN is left out: the real go runs with GOTOOLCHAIN=local so that it never downloads a toolchain.
+const KEYS = GO_ENV_KEYS.filter((k) => k !== 'GOTOOLCHAIN');
 
 /** doctor's view of the last RUN (which must run go) and what real go says in the same environment. */
 async function compare(
