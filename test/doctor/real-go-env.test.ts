@@ -23,6 +23,7 @@ const KEYS = GO_ENV_KEYS.filter((k) => k !== 'GOTOOLCHAIN');
 /** doctor's view of the last RUN (which must run go) and what real go says in the same environment. */
 async function compare(
   dockerfile: string,
+  cwd: string,
 ): Promise<{ doctor: Record<string, string>; go: Record<string, string> }> {
   const analysis = analyzeDockerfile(project({ Dockerfile: dockerfile }), 'Dockerfile', dockerfile);
   const stage = analysis.stages.at(-1)!;
@@ -37,10 +38,10 @@ async function compare(
     const earlierEnv: NodeJS.ProcessEnv = { PATH: processEnv.PATH, GOTOOLCHAIN: 'local' };
     for (const [name, setting] of [...before.args, ...before.env]) earlierEnv[name] = setting.value;
     for (const { argv } of shellCommands(earlier.script)) {
-      if (argv[0] === 'go') await run(goBinary(), argv.slice(1), { env: earlierEnv });
+      if (argv[0] === 'go') await run(goBinary(), argv.slice(1), { env: earlierEnv, cwd });
     }
   }
-  const { stdout } = await run(goBinary(), ['env', '-json', ...KEYS], { env: processEnv });
+  const { stdout } = await run(goBinary(), ['env', '-json', ...KEYS], { env: processEnv, cwd });
   const go = JSON.parse(stdout) as Record<string, string>;
   const doctor = Object.fromEntries(KEYS.map((k) => [k, env[k].value]));
   return { doctor, go };
@@ -91,7 +92,8 @@ describe('effective Go environment agrees with the real go command', () => {
   ];
   for (const [name, make] of scenarios) {
     test(name, async () => {
-      const { doctor, go } = await compare(make(home));
+      // In a directory without go.work above it, so GOWORK is empty for both.
+      const { doctor, go } = await compare(make(home), home);
       assert.deepEqual(doctor, go);
     });
   }
