@@ -139,6 +139,14 @@ export const CASES: Record<string, Case[]> = {
       expect: 0,
     },
     { name: 'near miss: go.* copies go.sum too', files: df('FROM golang:1.23\nCOPY go.* ./\n'), expect: 0 },
+    {
+      name: 'near miss: only local replacements, so no go.sum is needed',
+      files: {
+        Dockerfile: 'FROM golang:1.23\nCOPY go.mod ./\n',
+        'go.mod': `${GOMOD}\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib\n`,
+      },
+      expect: 0,
+    },
   ],
   D7: [
     {
@@ -249,6 +257,14 @@ export const CASES: Record<string, Case[]> = {
       }),
       options: { goEnv: { GOPRIVATE: 'github.com/acme/*' } },
       expect: 1,
+    },
+    {
+      name: 'near miss: a dotless path replaced by a local directory is never fetched',
+      files: df('FROM golang:1.23\nCOPY . .\nRUN go build\n', {
+        'go.mod': `${GOMOD}\nrequire mycorp/lib v0.0.0\n\nreplace mycorp/lib => ./lib\n`,
+        'lib/go.mod': 'module mycorp/lib\n',
+      }),
+      expect: 0,
     },
     {
       name: 'near miss: GOPROXY=direct never asks a proxy',

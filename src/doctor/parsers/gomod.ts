@@ -96,6 +96,12 @@ export function parseGoModFile(file: string, text: string): GoModFile {
   return result;
 }
 
+/** The requirements go fetches: those not replaced by a local directory (which need no download or go.sum line). */
+export function fetchedRequires(mod: GoModFile): Located<Requirement>[] {
+  const local = new Set(mod.replaces.filter((r) => r.value.local).map((r) => r.value.oldPath));
+  return mod.requires.filter((r) => !local.has(r.value.path));
+}
+
 /** Every readable go.mod and go.work of the project, parsed once per view. */
 export function goModFiles(project: ProjectView): GoModFile[] {
   return project.memo('gomod:files', () =>

@@ -8,7 +8,7 @@ import { inContext } from '../../docker/context.js';
 import { commandsUsing } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
-import { goModAt } from '../../parsers/gomod.js';
+import { fetchedRequires, goModAt } from '../../parsers/gomod.js';
 import { finding, insert, lineBreak } from '../finding.js';
 
 const INTERNAL_TLD = /\.(?:local|internal|corp|lan|intranet|home|localdomain)$/i;
@@ -51,7 +51,7 @@ export const D12: Rule = {
       const env = command.env;
       const firstEntry = env.GOPROXY.value.split(/[,|]/)[0]!.trim();
       if (firstEntry === 'direct' || firstEntry === 'off' || firstEntry === '') continue;
-      const uncovered = gomod.requires.flatMap((r) => {
+      const uncovered = fetchedRequires(gomod).flatMap((r) => {
         if (matchPrefixPatterns(env.GONOPROXY.value, r.value.path)) return [];
         const pattern = declared.find((d) => matchPrefixPatterns(d.pattern, r.value.path));
         const host = pattern ? undefined : internalHost(r.value.path);

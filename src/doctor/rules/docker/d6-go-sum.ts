@@ -10,7 +10,7 @@ import { hasFile, inContext } from '../../docker/context.js';
 import { contextCopy, sourceCovers } from '../../docker/copies.js';
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
-import { goModAt } from '../../parsers/gomod.js';
+import { fetchedRequires, goModAt } from '../../parsers/gomod.js';
 import { insert, replace, reporter } from '../finding.js';
 
 function sumFor(modPath: string): string {
@@ -22,7 +22,8 @@ function sumFor(modPath: string): string {
 function needsSum(project: ProjectView, analysis: DockerfileAnalysis, modPath: string): boolean {
   if (hasFile(project, inContext(analysis, sumFor(modPath)))) return true;
   const dir = inContext(analysis, posix.dirname(modPath));
-  return (goModAt(project, dir)?.requires.length ?? 0) > 0;
+  const mod = goModAt(project, dir);
+  return mod !== undefined && fetchedRequires(mod).length > 0;
 }
 
 export const D6: Rule = {
