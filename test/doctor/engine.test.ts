@@ -28,6 +28,22 @@ describe('inline ignores', () => {
     );
   });
 
+  test('a pragma before a multi-line RUN covers its continuation lines', () => {
+    const text =
+      '# syntax=docker/dockerfile:1\nFROM golang:1.23\nENV GOPATH=/gopath\n# modgate-ignore D3\nRUN --mount=type=cache,target=/root/.cache/go-build \\\n    --mount=type=cache,target=/go/pkg/mod go mod download\n';
+    assert.deepEqual(
+      check({ Dockerfile: text }).map((f) => f.ruleId),
+      [],
+    );
+    assert.deepEqual(
+      check({ Dockerfile: text.replace('# modgate-ignore D3', '# another comment') }).map((f) => [
+        f.ruleId,
+        f.location.start.line,
+      ]),
+      [['D3', 6]],
+    );
+  });
+
   test('work from file text, whatever rule produced the finding (YAML too)', () => {
     const yamlRule: Rule = {
       id: 'X9',

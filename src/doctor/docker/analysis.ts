@@ -62,8 +62,13 @@ export interface GoCommand {
 
 const DOCKERFILE_NAME = /^(?:(?:Dockerfile|Containerfile)(?:\..+)?|.+\.(?:dockerfile|containerfile))$/i;
 
+/** Directories of other people's files: vendored and cached modules, Go test data. */
+const FOREIGN_DIRS = /(?:^|\/)(?:vendor|testdata)\/|(?:^|\/)pkg\/mod\//;
+
 export function isDockerfile(file: string): boolean {
-  return DOCKERFILE_NAME.test(posix.basename(file)) && !file.endsWith('.dockerignore');
+  return (
+    DOCKERFILE_NAME.test(posix.basename(file)) && !file.endsWith('.dockerignore') && !FOREIGN_DIRS.test(file)
+  );
 }
 
 /** Every Dockerfile of the project that could be read, analysed once per view. */
