@@ -64,6 +64,13 @@ export const CASES: Record<string, Case[]> = {
       ),
       expect: 0,
     },
+    {
+      name: 'near miss: a relative target resolves against WORKDIR',
+      files: df(
+        'FROM golang:1.23\nENV GOMODCACHE=/src/.modcache\nWORKDIR /src\nRUN --mount=type=cache,target=.modcache go mod download\n',
+      ),
+      expect: 0,
+    },
   ],
   D3: [
     {

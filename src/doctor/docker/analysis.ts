@@ -144,7 +144,7 @@ function imageDefaults(base: BaseImage, span: Span): EnvState {
     env.set('GOPATH', { value: '/go', why: `set by the ${base.reference} image`, span });
     env.set('GOTOOLCHAIN', { value: 'local', why: `set by the ${base.reference} image`, span });
   }
-  return { env, args: new Map(), user: undefined, goEnvFiles: new Map() };
+  return { env, args: new Map(), user: undefined, workdir: '/', goEnvFiles: new Map() };
 }
 
 function line(parsed: ParsedDockerfile, span: Span): number {
@@ -183,6 +183,12 @@ function apply(
       state.user = { value: user, why: `set by USER at line ${at}`, span: instruction.span };
       break;
     }
+    case 'WORKDIR':
+      state.workdir = posix.resolve(
+        state.workdir,
+        expandVariables(instruction.args[0]?.value ?? '.', lookup, escapeChar),
+      );
+      break;
     case 'RUN':
       applyGoEnvWrites(instruction, state, at);
       break;

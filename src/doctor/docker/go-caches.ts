@@ -64,7 +64,9 @@ export function cacheMounts(stage: StageAnalysis, instruction: DockerInstruction
   return instruction.mounts.flatMap((mount) => {
     const targetOption = mount.option('target') ?? mount.option('dst') ?? mount.option('destination');
     if (mount.type !== 'cache' || !targetOption) return [];
-    return [{ mount, targetOption, target: cleanPath(expandVariables(targetOption.value, lookup)) }];
+    // A relative target is relative to the WORKDIR, as BuildKit resolves it.
+    const target = posix.resolve(state?.workdir ?? '/', expandVariables(targetOption.value, lookup));
+    return [{ mount, targetOption, target: cleanPath(target) }];
   });
 }
 

@@ -20,6 +20,8 @@ export interface EnvState {
   args: Map<string, Setting>;
   /** The USER in effect, as written (`app`, `1000:1000`). */
   user: Setting | undefined;
+  /** The WORKDIR in effect (absolute), against which relative mount targets resolve. */
+  workdir: string;
   /** GOENV file path → the settings `go env -w` wrote there. */
   goEnvFiles: Map<string, Map<string, Setting>>;
 }
@@ -47,6 +49,7 @@ export function cloneState(state: EnvState): EnvState {
     env: new Map(state.env),
     args: new Map(state.args),
     user: state.user,
+    workdir: state.workdir,
     goEnvFiles: new Map([...state.goEnvFiles].map(([k, v]) => [k, new Map(v)])),
   };
 }
