@@ -353,6 +353,21 @@ export const CASES: Record<string, Case[]> = {
       message: /downloads that toolchain/,
     },
     {
+      name: 'with GOTOOLCHAIN=auto, a newer toolchain line is what go switches to',
+      files: df('FROM golang:1.23\nENV GOTOOLCHAIN=auto\nRUN go build\n', {
+        'go.mod': 'module m\n\ngo 1.23.0\n\ntoolchain go1.24.2\n',
+      }),
+      expect: 1,
+      message: /toolchain line selects go 1\.24\.2: go downloads that toolchain/,
+    },
+    {
+      name: 'near miss: with GOTOOLCHAIN=local the toolchain line is only a preference',
+      files: df('FROM golang:1.23\nRUN go build\n', {
+        'go.mod': 'module m\n\ngo 1.23.0\n\ntoolchain go1.24.2\n',
+      }),
+      expect: 0,
+    },
+    {
       name: 'near miss: golang:1.23 is the newest 1.23.x',
       files: df('FROM golang:1.23\nRUN go build\n', { 'go.mod': 'module m\n\ngo 1.23.4\n' }),
       expect: 0,

@@ -18,6 +18,18 @@ function older(imageVersion: string, goLine: string): boolean {
   return required !== '' && compareGoLang(`go${imageVersion}`, required) < 0;
 }
 
+/**
+ * The Go version a build ends up needing: go.mod's go line, or with GOTOOLCHAIN=auto a newer `toolchain` line
+ * (which go then switches to).
+ */
+function wanted(goLine: string, toolchainLine: string | undefined): { value: string; why: string } {
+  const toolchain = toolchainLine?.replace(/^go/, '').split('-')[0];
+  if (toolchain && compareGoLang(`go${toolchain}`, `go${goLine}`) > 0) {
+    return { value: toolchain, why: `go.mod's toolchain line selects go ${toolchain}` };
+  }
+  return { value: goLine, why: `go.mod requires go >= ${goLine}` };
+}
+
 export const D20: Rule = {
   id: 'D20',
   family: 'dockerfile',
@@ -26,13 +38,15 @@ export const D20: Rule = {
   check(project) {
     const findings: Finding[] = [];
     for (const analysis of dockerfiles(project)) {
-      const goLine = goModAt(project, inContext(analysis, ''))?.go;
-      if (!goLine) continue;
+      const gomod = goModAt(project, inContext(analysis, ''));
+      if (!gomod?.go) continue;
       for (const stage of analysis.stages) {
         const version = stage.base.goVersion;
-        if (stage.base.parent || !version || !older(version, goLine.value)) continue;
+        if (stage.base.parent || !version) continue;
         const toolchain = resolveGoEnv(stage.end).GOTOOLCHAIN;
         const local = toolchain.value === 'local';
+        const goLine = wanted(gomod.go.value, local ? undefined : gomod.toolchain?.value);
+        if (!older(version, goLine.value)) continue;
         const { file, parsed } = analysis;
         const written = parsed.text.slice(stage.stage.imageSpan.start, stage.stage.imageSpan.end);
         const at = written.indexOf(`:${version}`);
@@ -45,7 +59,7 @@ export const D20: Rule = {
             message: local
               ? `${stage.base.reference} has Go ${version}, but go.mod requires go >= ${goLine.value} and GOTOOLCHAIN is local ` +
                 `(${toolchain.why}): go fails with \`go.mod requires go >= ${goLine.value} (running go ${version}; GOTOOLCHAIN=local)\`.`
-              : `${stage.base.reference} has Go ${version}, but go.mod requires go >= ${goLine.value}: go downloads that ` +
+              : `${stage.base.reference} has Go ${version}, but ${goLine.why}: go downloads that ` +
                 'toolchain on every build unless GOMODCACHE is cached.',
             advice: `Use a golang image of at least ${goLine.value} (and keep it in step with go.mod's go/toolchain lines).`,
             fix:
