@@ -65,15 +65,58 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
+/** The edits taken so far, per file, sorted by start: overlap checks look only at the neighbours. */
+class TakenEdits {
+  private readonly byFile = new Map<string, TextEdit[]>();
+
+  /** Index of the first edit of the file starting at or after `start`. */
+  private lowerBound(list: TextEdit[], start: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The taken edits that could overlap or equal `e` (taken edits never overlap each other). */
+  private near(e: TextEdit): TextEdit[] {
+    const list = this.byFile.get(e.file) ?? [];
+    const i = this.lowerBound(list, e.start);
+    const result: TextEdit[] = [];
+    // Before e: the edits sharing the last start (an insertion and a replacement can both begin there).
+    for (let j = i - 1; j >= 0 && list[j]!.start === list[i - 1]!.start; j--) result.push(list[j]!);
+    // From e on: every edit starting inside e's range, or exactly where e starts.
+    for (let j = i; j < list.length && list[j]!.start <= e.end; j++) result.push(list[j]!);
+    return result;
+  }
+
+  has(e: TextEdit): boolean {
+    return this.near(e).some((t) => sameEdit(t, e));
+  }
+
+  conflicts(e: TextEdit): boolean {
+    return this.near(e).some((t) => !sameEdit(t, e) && overlaps(t, e));
+  }
+
+  add(e: TextEdit): void {
+    const list = this.byFile.get(e.file) ?? [];
+    list.splice(this.lowerBound(list, e.start), 0, e);
+    this.byFile.set(e.file, list);
+  }
+}
+
 /** Whole fixes, in finding order, none overlapping another. */
 export function chooseFixes(fixes: readonly Fix[]): Fix[] {
-  const taken: TextEdit[] = [];
+  const taken = new TakenEdits();
   const chosen: Fix[] = [];
   for (const fix of fixes) {
-    const fresh = fix.edits.filter((e) => !taken.some((t) => sameEdit(t, e)));
-    if (fresh.some((e) => taken.some((t) => overlaps(t, e)))) continue;
+    const fresh = fix.edits.filter((e) => !taken.has(e));
+    if (fresh.some((e) => taken.conflicts(e))) continue;
     if (fresh.some((e, i) => fresh.some((o, j) => i !== j && overlaps(e, o)))) continue;
-    taken.push(...fresh);
+    for (const e of fresh) taken.add(e);
     chosen.push({ ...fix, edits: fresh });
   }
   return chosen;
@@ -81,15 +124,25 @@ export function chooseFixes(fixes: readonly Fix[]): Fix[] {
 
 function byFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
   const groups = new Map<string, TextEdit[]>();
-  for (const e of edits) groups.set(e.file, [...(groups.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const group = groups.get(e.file);
+    if (group) group.push(e);
+    else groups.set(e.file, [e]);
+  }
   return groups;
 }
 
-/** Applies non-overlapping edits to a text (from the last to the first, so offsets stay valid). */
+/** Applies non-overlapping edits to a text in one pass (insertions at one point keep their given order). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let result = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    result = result.slice(0, e.start) + e.replacement + result.slice(e.end);
+  const sorted = edits
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const parts: string[] = [];
+  let at = 0;
+  for (const { e } of sorted) {
+    parts.push(text.slice(at, e.start), e.replacement);
+    at = Math.max(at, e.end);
   }
-  return result;
+  parts.push(text.slice(at));
+  return parts.join('');
 }

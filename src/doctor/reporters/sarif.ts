@@ -80,6 +80,10 @@ export function formatSarif(
 
 function groupByFile<T extends { file: string }>(edits: readonly T[]): [string, T[]][] {
   const groups = new Map<string, T[]>();
-  for (const e of edits) groups.set(e.file, [...(groups.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const group = groups.get(e.file);
+    if (group) group.push(e);
+    else groups.set(e.file, [e]);
+  }
   return [...groups];
 }
