@@ -96,6 +96,25 @@ describe('fix mechanics', () => {
     );
   });
 
+  test('an edit overlapping a taken replacement is refused even when an insertion shares its start', () => {
+    const edit = (start: number, end: number, replacement: string) => ({
+      file: 'f',
+      start,
+      end,
+      replacement,
+    });
+    const chosen = chooseFixes([
+      { description: 'replace', edits: [edit(5, 10, 'r')] },
+      { description: 'insert', edits: [edit(5, 5, 'i')] },
+      { description: 'overlapping', edits: [edit(7, 12, 'o')] },
+      { description: 'after', edits: [edit(10, 10, 'a')] },
+    ]);
+    assert.deepEqual(
+      chosen.map((f) => f.description),
+      ['replace', 'insert', 'after'],
+    );
+  });
+
   test('edits apply from the end so offsets stay valid', () => {
     assert.equal(
       applyEdits('abc', [
