@@ -13,6 +13,7 @@ import {
   type Span,
 } from '../parsers/dockerfile.js';
 import { shellCommands } from '../parsers/shell.js';
+import { hasFile } from './context.js';
 import { expandVariables } from './expand.js';
 import {
   cloneState,
@@ -81,11 +82,11 @@ export function dockerfiles(project: ProjectView): DockerfileAnalysis[] {
   );
 }
 
+/** The assumed build context: the nearest directory up from the Dockerfile's with go.mod or go.work. */
 function contextOf(project: ProjectView, file: string): string {
-  const has = project.memo('files:set', () => new Set(project.files));
   for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
     const prefix = dir === '.' ? '' : `${dir}/`;
-    if (has.has(`${prefix}go.mod`) || has.has(`${prefix}go.work`)) return dir;
+    if (hasFile(project, `${prefix}go.mod`) || hasFile(project, `${prefix}go.work`)) return dir;
     if (dir === '.') return posix.dirname(file);
   }
 }
