@@ -3,17 +3,9 @@
  * container itself, so every download fails with `proxyconnect tcp: dial tcp 127.0.0.1:…: connection refused`.
  */
 import type { Finding, Rule } from '../../model.js';
-import { envSettings } from '../env/sources.js';
+import { envSettings, PROXY_VARIABLES } from '../env/sources.js';
 import { finding } from '../finding.js';
 
-export const PROXY_VARIABLES = [
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'ALL_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'all_proxy',
-];
 const LOOPBACK =
   /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:\/|$)/i;
 

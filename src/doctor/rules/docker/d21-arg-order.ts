@@ -6,8 +6,8 @@
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, Rule } from '../../model.js';
 import type { DockerInstruction, ParsedDockerfile } from '../../parsers/dockerfile.js';
+import { PROXY_VARIABLES } from '../env/sources.js';
 import { finding, insert, lineBreak } from '../finding.js';
-import { PROXY_VARIABLES } from './d17-loopback-proxy.js';
 
 /** ARGs that BuildKit predefines or that the download step legitimately depends on. */
 function harmless(name: string): boolean {

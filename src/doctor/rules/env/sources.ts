@@ -7,6 +7,16 @@ import type { ProjectView } from '../../model.js';
 import type { Span } from '../../parsers/dockerfile.js';
 import { TextIndex } from '../../text-index.js';
 
+/** The proxy variables go's HTTP client honours (and BuildKit predefines as build ARGs). */
+export const PROXY_VARIABLES = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
+];
+
 export interface EnvSetting {
   name: string;
   /** The value as written (variables not expanded). */

@@ -4,9 +4,8 @@
  * that fails with `verifying module: … sum.golang.org … i/o timeout`.
  */
 import type { Finding, Rule } from '../../model.js';
-import { PROXY_VARIABLES } from '../docker/d17-loopback-proxy.js';
 import { finding } from '../finding.js';
-import { envSettings } from './sources.js';
+import { envSettings, PROXY_VARIABLES } from './sources.js';
 
 export const E3: Rule = {
   id: 'E3',
