@@ -1,4 +1,4 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { VERSION } from '../cli/version.js';
@@ -129,6 +129,11 @@ async function readInput(file: string): Promise<string> {
 /** Write to a temporary file beside the target, then rename: an interrupted --fix never leaves half a file. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = join(dirname(resolve(path)), `.modgate-fix-${process.pid}.tmp`);
-  await writeFile(temp, text);
-  await rename(temp, path);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new InputError(`cannot write the fix to ${path}: ${(err as Error).message}`);
+  }
 }
