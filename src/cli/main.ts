@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { registerDoctorCommand } from '../doctor/doctor-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
@@ -37,6 +38,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 });
 
 registerExplainCommand(program);
+registerDoctorCommand(program);
 registerInitCommand(program);
 registerSumdbCommand(program);
 registerTokenCommand(program);

@@ -6,7 +6,8 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type RuleFamily = 'dockerfile' | 'dockerignore' | 'github' | 'gitlab' | 'env';
+/** `input` is doctor's own family: files it was asked to read but could not (binary, too large, not UTF-8). */
+export type RuleFamily = 'dockerfile' | 'dockerignore' | 'github' | 'gitlab' | 'env' | 'input';
 
 /** 1-based line and column, as editors, SARIF and `file:line:col` print them. */
 export interface Position {
@@ -58,6 +59,14 @@ export interface ProjectView {
   memo<T>(key: string, make: () => T): T;
   /** `go env -json` output supplied by the user (`--go-env FILE`), or the CI environment, if any. */
   readonly goEnv?: Readonly<Record<string, string>>;
+  /** Where goEnv was read from (its path as the user gave it, and its text), so findings can point at a line. */
+  readonly goEnvFile?: { readonly path: string; readonly text: string };
+  /** Why text(file) is undefined for a file that exists (too large, binary, not UTF-8); undefined otherwise. */
+  unreadable?(file: string): string | undefined;
+  /** Directories that exist under the root but that files leaves out (`.git`, `node_modules`), as POSIX paths. */
+  readonly skippedDirs?: readonly string[];
+  /** GOPRIVATE-style patterns of modules the user declared private in the doctor config. */
+  readonly privateModules?: string;
 }
 
 export interface Rule {

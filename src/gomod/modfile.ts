@@ -4,6 +4,7 @@
  * (go/version), and AutoQuote for synthesized go.mod files.
  */
 import { goQuote, goTrimSpace, isGoPrint } from './errors.js';
+import { modFileLines } from './modfile-lines.js';
 
 /** go.mod bytes as Go sees them: a BOM is kept (Go does not skip one), bad bytes become U+FFFD. */
 function text(gomod: string | Uint8Array): string {
@@ -79,26 +80,7 @@ export function directiveArguments(gomod: string | Uint8Array, verb: string): st
 
 /** The arguments of each `verb` directive, single-line or inside a `verb (` … `)` block. */
 function* directives(source: string, verb: string): Generator<string[]> {
-  let blockVerb: string | undefined;
-  for (const line of source.split('\n')) {
-    const tokens = tokenize(stripLine(line));
-    if (tokens.length === 0) continue;
-    if (blockVerb !== undefined) {
-      if (tokens.length === 1 && tokens[0] === ')') blockVerb = undefined;
-      else if (blockVerb === verb) yield tokens;
-      continue;
-    }
-    if (tokens.length === 2 && tokens[1] === '(') {
-      blockVerb = tokens[0];
-      continue;
-    }
-    if (tokens[0] === verb) yield tokens.slice(1);
-  }
-}
-
-/** Splits a go.mod line into tokens, keeping a quoted string (with its quotes) as one token. */
-function tokenize(line: string): string[] {
-  return line.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
+  for (const line of modFileLines(source)) if (line.verb === verb) yield line.args.map((a) => a.text);
 }
 
 /** go/version.Lang("go" + v): `1.24.0` → `go1.24`, `1.24rc1` → `go1.24`, `1` → `go1`; '' if invalid. */

@@ -1,0 +1,38 @@
+/**
+ * D17: HTTP(S)_PROXY pointing at 127.0.0.1/localhost for a build. Inside a build container loopback is the
+ * container itself, so every download fails with `proxyconnect tcp: dial tcp 127.0.0.1:…: connection refused`.
+ */
+import type { Finding, Rule } from '../../model.js';
+import { envSettings, PROXY_VARIABLES } from '../env/sources.js';
+import { finding } from '../finding.js';
+
+const LOOPBACK =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?(?:\/|$)/i;
+
+export const D17: Rule = {
+  id: 'D17',
+  family: 'dockerfile',
+  defaultSeverity: 'error',
+  title: 'A build uses a proxy on the loopback address',
+  check(project) {
+    const findings: Finding[] = [];
+    for (const setting of envSettings(project, PROXY_VARIABLES)) {
+      const host = LOOPBACK.exec(setting.value)?.[1];
+      if (!host) continue;
+      findings.push(
+        finding(D17, {
+          file: setting.file,
+          index: setting.index,
+          span: setting.span,
+          message:
+            `${setting.label}=${setting.value} points at ${host}: inside a build container that is the container ` +
+            'itself, so go fails with `proxyconnect tcp: dial tcp …: connection refused` (and `,` in GOPROXY never falls back).',
+          advice:
+            'Use an address the build can reach (`host.docker.internal` with `--add-host=host.docker.internal:host-gateway`), ' +
+            'build with `--network=host`, or clear the proxy variables for the build (also in ~/.docker/config.json `proxies`).',
+        }),
+      );
+    }
+    return findings;
+  },
+};

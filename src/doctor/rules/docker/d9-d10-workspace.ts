@@ -1,0 +1,100 @@
+/**
+ * D9: a go.work in the image lists module directories the Dockerfile never copies (`cannot load module X
+ * listed in go.work file`). D10: go.mod replaces a module with a directory outside the build context, or one
+ * not yet copied when modules are downloaded (`replacement directory ../x does not exist`).
+ */
+import { posix } from 'node:path';
+import { inContext } from '../../docker/context.js';
+import { commandsUsing } from '../../docker/go-caches.js';
+import { goRuns } from '../../docker/go-runs.js';
+import { inImage } from '../../docker/image-files.js';
+import type { Finding, Rule } from '../../model.js';
+import { goModAt } from '../../parsers/gomod.js';
+import { finding } from '../finding.js';
+
+export const D9: Rule = {
+  id: 'D9',
+  family: 'dockerfile',
+  defaultSeverity: 'error',
+  title: 'go.work in the image lists modules that are not copied',
+  check(project) {
+    const findings: Finding[] = [];
+    const reported = new Set<unknown>();
+    for (const run of goRuns(project)) {
+      const command = commandsUsing(run.commands, 'GOMODCACHE')[0];
+      const work = goModAt(project, inContext(run.analysis, ''), 'go.work');
+      if (!command || !work || command.env.GOWORK.value === 'off' || reported.has(run.stage)) continue;
+      if (!inImage(project, run, 'go.work')) continue;
+      const missing = work.uses
+        .map((u) => posix.normalize(u.value).replace(/\/$/, ''))
+        .filter((dir) => !dir.startsWith('..') && dir !== '.' && !inImage(project, run, `${dir}/go.mod`));
+      if (missing.length === 0) continue;
+      reported.add(run.stage);
+      const { file, parsed } = run.analysis;
+      findings.push(
+        finding(D9, {
+          file,
+          index: parsed.index,
+          span: run.instruction.span,
+          message:
+            `go.work is in the image and lists ${missing.map((d) => `./${d}`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not ` +
+            `copied before this RUN: go fails with \`cannot load module ${missing[0]} listed in go.work file\`.`,
+          advice:
+            "Set `ENV GOWORK=off` (and keep each module's go.sum complete, since the workspace no longer fills it), " +
+            'or copy every module go.work uses.',
+        }),
+      );
+    }
+    return findings;
+  },
+};
+
+export const D10: Rule = {
+  id: 'D10',
+  family: 'dockerfile',
+  defaultSeverity: 'error',
+  title: 'A go.mod replace points at a directory the build does not have',
+  check(project) {
+    const findings: Finding[] = [];
+    const reported = new Set<string>();
+    for (const run of goRuns(project)) {
+      if (!commandsUsing(run.commands, 'GOMODCACHE')[0]) continue;
+      const gomod = goModAt(project, inContext(run.analysis, ''));
+      if (!gomod) continue;
+      for (const replace of gomod.replaces.filter((r) => r.value.local)) {
+        const dir = posix.normalize(replace.value.newPath).replace(/\/$/, '');
+        const key = `${run.analysis.file}\0${dir}`;
+        if (reported.has(key)) continue;
+        const outside = dir.startsWith('..') || dir.startsWith('/');
+        const { file, parsed } = run.analysis;
+        if (outside) {
+          reported.add(key);
+          findings.push({
+            ruleId: D10.id,
+            severity: D10.defaultSeverity,
+            message:
+              `replace ${replace.value.oldPath} => ${replace.value.newPath} points outside the build context of ${file}: ` +
+              `go fails in the image with \`replacement directory ${replace.value.newPath} does not exist\`.`,
+            location: { file: gomod.file, start: { line: replace.line, column: replace.column } },
+            advice:
+              'Build with a context that contains both modules (a monorepo root) or pass the directory as a named build context.',
+          });
+        } else if (!inImage(project, run, `${dir}/go.mod`) && inImage(project, run, 'go.mod')) {
+          reported.add(key);
+          findings.push(
+            finding(D10, {
+              file,
+              index: parsed.index,
+              span: run.instruction.span,
+              message:
+                `go.mod replaces ${replace.value.oldPath} with ./${dir}, which is not copied before this RUN: ` +
+                `go fails with \`replacement directory ${replace.value.newPath} does not exist\`.`,
+              advice: `Copy ./${dir} (at least its go.mod) before the download step, e.g. \`COPY ${dir}/go.mod ${dir}/\`.`,
+            }),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
