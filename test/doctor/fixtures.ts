@@ -28,6 +28,20 @@ export const CASES: Record<string, Case[]> = {
     },
     { name: 'ADD . too', files: df('FROM golang:1.23\nADD . /src\nRUN go build\n'), expect: 1 },
     {
+      name: 'near miss: a vendored module (go 1.14+, vendor/modules.txt) builds without downloading',
+      files: df('FROM golang:1.23\nCOPY . .\nRUN go build\n', {
+        'vendor/modules.txt': '# example.com/dep v1.0.0\n',
+      }),
+      expect: 0,
+    },
+    {
+      name: 'a vendored module built with -mod=mod downloads after all',
+      files: df('FROM golang:1.23\nCOPY . .\nRUN go build -mod=mod\n', {
+        'vendor/modules.txt': '# example.com/dep v1.0.0\n',
+      }),
+      expect: 1,
+    },
+    {
       name: 'near miss: COPY --from another stage is not the context',
       files: df('FROM golang:1.23\nCOPY --from=deps . .\nRUN go build\n'),
       expect: 0,

@@ -3,8 +3,11 @@
  * targets with the effective GOMODCACHE and GOCACHE.
  */
 import { posix } from 'node:path';
+import { compareGoLang, goVersion } from '../../gomod/modfile.js';
+import type { ProjectView } from '../model.js';
 import type { DockerInstruction, Mount, MountOption } from '../parsers/dockerfile.js';
-import type { GoCommand, StageAnalysis } from './analysis.js';
+import type { DockerfileAnalysis, GoCommand, StageAnalysis } from './analysis.js';
+import { hasFile, inContext } from './context.js';
 import { expandVariables } from './expand.js';
 import { processVariable } from './go-env.js';
 
@@ -40,6 +43,21 @@ export function usesCache(command: GoCommand, kind: CacheKind): boolean {
 /** `-mod=vendor` (in GOFLAGS or the command) reads vendor/ and never touches the module cache. */
 export function vendorMode(command: GoCommand): boolean {
   return modFlag(command) === 'vendor';
+}
+
+/**
+ * Whether go picks `-mod=vendor` by itself for the module in the build context: it does when vendor/modules.txt
+ * exists and go.mod says go 1.14 or later, unless -mod says otherwise.
+ */
+export function vendoredByDefault(project: ProjectView, analysis: DockerfileAnalysis): boolean {
+  if (!hasFile(project, inContext(analysis, 'vendor/modules.txt'))) return false;
+  const version = goVersion(project.text(inContext(analysis, 'go.mod')) ?? '');
+  return version !== undefined && compareGoLang(version, '1.14') >= 0;
+}
+
+/** The go commands of a RUN that read or fill the module cache, given whether the module is vendored. */
+export function moduleCacheCommands(commands: GoCommand[], vendored: boolean): GoCommand[] {
+  return commandsUsing(commands, 'GOMODCACHE').filter((c) => !vendored || modFlag(c) !== undefined);
 }
 
 /** The effective `-mod=` of a go command: its own flag wins over GOFLAGS. */

@@ -5,7 +5,7 @@
 import type { StageAnalysis } from '../../docker/analysis.js';
 import { hasFile, inContext } from '../../docker/context.js';
 import { contextCopy } from '../../docker/copies.js';
-import { commandsUsing } from '../../docker/go-caches.js';
+import { moduleCacheCommands, vendoredByDefault } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import type { Finding, Rule } from '../../model.js';
 import type { DockerInstruction } from '../../parsers/dockerfile.js';
@@ -39,7 +39,8 @@ export const D1: Rule = {
     const reported = new Set<DockerInstruction>();
     const findings: Finding[] = [];
     for (const run of runs) {
-      const command = commandsUsing(run.commands, 'GOMODCACHE')[0];
+      // A vendored module builds from vendor/: nothing is downloaded, so copying everything first is fine.
+      const command = moduleCacheCommands(run.commands, vendoredByDefault(project, run.analysis))[0];
       if (!command) continue;
       const before = chain(run.stage);
       const upTo = before.slice(0, before.indexOf(run.instruction));
@@ -78,12 +79,15 @@ export const D1: Rule = {
             `the whole build context is copied before go downloads modules (line ${parsed.index.position(run.instruction.span.start).line}), ` +
             'so any source change invalidates that layer and every module is downloaded again.',
           advice: `Copy only ${files} first and run \`go mod download\` in its own layer, then copy the rest.`,
-          fix: hasGoMod
-            ? {
-                description: `download modules from ${files} before copying the source`,
-                edits: [insert(file, parsed.index.lineStart(aboveComments(parsed.index, line)), step)],
-              }
-            : undefined,
+          // Only a plain destination is spelled into the new steps: one with quotes or variables could
+          // make a step that does not parse, and the fix would then never converge.
+          fix:
+            hasGoMod && /^[\w./-]+$/.test(dest)
+              ? {
+                  description: `download modules from ${files} before copying the source`,
+                  edits: [insert(file, parsed.index.lineStart(aboveComments(parsed.index, line)), step)],
+                }
+              : undefined,
         }),
       );
     }

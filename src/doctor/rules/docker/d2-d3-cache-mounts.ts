@@ -23,6 +23,9 @@ function uncoveredCaches(run: GoRun): CacheCheck[] {
     const command = commandsUsing(run.commands, kind)[0];
     if (!command) return [];
     const expected = command.env[kind];
+    // go refuses a relative GOMODCACHE or GOCACHE outright; a mount cannot help there, and a mount target
+    // is always absolute, so it could never be made to match.
+    if (!expected.value.startsWith('/')) return [];
     if (mounts.some((m) => m.target === expected.value)) return [];
     return [{ run, kind, expected }];
   });
