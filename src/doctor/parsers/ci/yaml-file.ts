@@ -1,0 +1,64 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { Location, Position } from '../../model.js';
+import { buildTree, type YMap, type YNode } from './yaml-tree.js';
+
+/**
+ * A CI configuration file parsed for analysis: the source text, offsets -> line:col, and a tree in which
+ * aliases and `<<` merge keys are already followed, so rules see what GitHub or GitLab see while every
+ * node still knows where it sits in the text.
+ */
+export interface YamlFile {
+  readonly file: string;
+  readonly text: string;
+  /** The top-level mapping; undefined when the file cannot be analysed (see `problem`). */
+  readonly root?: YMap;
+  /** Why the file was not analysed: invalid YAML, too large, an alias bomb, or not a mapping. */
+  readonly problem?: { message: string; offset: number };
+  locate(offset: number): Position;
+  location(start: number, end?: number): Location;
+}
+
+/** Larger than any real workflow; bigger inputs are refused before parsing so they cannot stall a run. */
+export const MAX_CI_FILE_BYTES = 2 * 1024 * 1024;
+/** Alias expansions allowed while checking a file: real CI files use a handful; YAML bombs use millions. */
+const MAX_ALIAS_COUNT = 10_000;
+
+export function parseYamlFile(file: string, text: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const locate = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const base = {
+    file,
+    text,
+    locate,
+    location: (start: number, end?: number): Location =>
+      end === undefined ? { file, start: locate(start) } : { file, start: locate(start), end: locate(end) },
+  };
+  if (text.length > MAX_CI_FILE_BYTES) {
+    return {
+      ...base,
+      problem: { message: `larger than ${MAX_CI_FILE_BYTES} bytes; not analysed`, offset: 0 },
+    };
+  }
+  let root: YNode | undefined;
+  try {
+    const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+    const error = doc.errors[0];
+    if (error)
+      return { ...base, problem: { message: `invalid YAML: ${error.message}`, offset: error.pos[0] } };
+    // The yaml library's own guard against exponential alias expansion ("billion laughs"); it throws
+    // before the expansion happens, so the tree built below is bounded by what this lets through.
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    root = doc.contents ? buildTree(doc, doc.contents) : undefined;
+  } catch (err) {
+    // Alias bombs, nesting deep enough to exhaust the stack, and tree depth limits all end here.
+    return { ...base, problem: { message: `refused: ${(err as Error).message}`, offset: 0 } };
+  }
+  if (root?.kind !== 'map') {
+    const offset = root?.range[0] ?? 0;
+    return { ...base, problem: { message: 'the document is not a mapping of keys to values', offset } };
+  }
+  return { ...base, root };
+}
