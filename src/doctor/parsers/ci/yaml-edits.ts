@@ -55,7 +55,9 @@ export function yamlString(value: string, inFlow: boolean): string {
 
 export function replaceNode(file: YamlFile, node: YNode, replacement: string): TextEdit | undefined {
   if (node.viaAlias) return undefined;
-  return { file: file.file, start: node.range[0], end: node.range[1], replacement };
+  // Block scalars and collections end after their final newline and the next line's indent; keep those.
+  const end = Math.max(node.range[0], lastContentBefore(file.text, node.range[1]));
+  return { file: file.file, start: node.range[0], end, replacement };
 }
 
 export function replaceRange(file: YamlFile, range: { start: number; end: number }, text: string): TextEdit {
@@ -80,11 +82,39 @@ export function setMapEntry(
   return appendMapEntry(file, map, key, value);
 }
 
+/**
+ * Sets `parentKey.key` in a mapping, creating the `parentKey:` mapping when it is absent: how a step gets
+ * a `with:` input it did not have.
+ */
+export function setChildEntry(
+  file: YamlFile,
+  map: YMap,
+  parentKey: string,
+  key: string,
+  value: string,
+): TextEdit | undefined {
+  const parent = map.entries.get(parentKey)?.value;
+  if (parent?.kind === 'map') return setMapEntry(file, parent, key, value);
+  if (parent !== undefined && !(parent.kind === 'scalar' && parent.value === null)) return undefined;
+  const first = [...map.entries.values()].find((entry) => !entry.merged);
+  if (!first) return undefined;
+  const indent = ' '.repeat(indentOf(file, first.keyRange[0]) + 2);
+  if (parent)
+    return replaceRange(
+      file,
+      { start: parent.range[0], end: parent.range[1] },
+      `\n${indent}${key}: ${value}`,
+    );
+  return appendMapEntry(file, map, parentKey, [`${key}: ${value}`], 'nested');
+}
+
 function appendMapEntry(
   file: YamlFile,
   map: YMap,
   key: string,
   value: string | string[],
+  /** `block` writes several lines as a `|` scalar; `nested` writes them as a nested mapping's entries. */
+  lines: 'block' | 'nested' = 'block',
 ): TextEdit | undefined {
   if (map.viaAlias) return undefined;
   const own = [...map.entries.values()].filter((entry) => !entry.merged);
@@ -97,7 +127,10 @@ function appendMapEntry(
     return { file: file.file, start: lastEnd, end: lastEnd, replacement: `, ${key}: ${value}` };
   }
   const at = endOfLine(file.text, lastContentBefore(file.text, lastEnd));
-  const entry = `${key}: ${renderValue(value, indent, false)}`;
+  const entry =
+    lines === 'nested' && Array.isArray(value)
+      ? `${key}:${value.map((line) => `\n${' '.repeat(indent + 2)}${line}`).join('')}`
+      : `${key}: ${renderValue(value, indent, false)}`;
   return { file: file.file, start: at, end: at, replacement: `\n${' '.repeat(indent)}${entry}` };
 }
 
