@@ -64,74 +64,96 @@ export function replaceRange(file: YamlFile, range: { start: number; end: number
   return { file: file.file, start: range.start, end: range.end, replacement: text };
 }
 
-/**
- * Sets `key` in a mapping to a value given as YAML text: one line, or several lines written as a `|` block.
- * Replaces the value when the key is written in this mapping, appends an entry otherwise.
- */
+/** A value as YAML text on one line, or several lines to write as a `|` block scalar. */
+export type EntryValue = string | readonly string[];
+
+/** Sets one key of a mapping; see setMapEntries. */
 export function setMapEntry(
   file: YamlFile,
   map: YMap,
   key: string,
-  value: string | string[],
-): TextEdit | undefined {
-  const existing = map.entries.get(key);
-  if (existing && !existing.merged) {
-    const indent = indentOf(file, existing.keyRange[0]);
-    return replaceNode(file, existing.value, renderValue(value, indent, existing.value.flow));
-  }
-  return appendMapEntry(file, map, key, value);
+  value: EntryValue,
+): TextEdit[] | undefined {
+  return setMapEntries(file, map, [[key, value]]);
 }
 
 /**
- * Sets `parentKey.key` in a mapping, creating the `parentKey:` mapping when it is absent: how a step gets
- * a `with:` input it did not have.
+ * Sets keys of a mapping: values of keys written in this mapping are replaced, the other keys are appended
+ * after its last entry in one edit, so several new keys never compete for the same insertion point.
  */
-export function setChildEntry(
+export function setMapEntries(
+  file: YamlFile,
+  map: YMap,
+  entries: readonly (readonly [string, EntryValue])[],
+): TextEdit[] | undefined {
+  const edits: (TextEdit | undefined)[] = [];
+  const added: string[] = [];
+  for (const [key, value] of entries) {
+    const existing = map.entries.get(key);
+    if (existing && !existing.merged) {
+      const indent = indentOf(file, existing.keyRange[0]);
+      edits.push(replaceNode(file, existing.value, renderValue(value, indent, existing.value.flow)));
+    } else {
+      added.push(
+        map.flow
+          ? `${key}: ${flowValue(value)}`
+          : `${key}: ${renderValue(value, entryIndent(file, map) ?? 0, false)}`,
+      );
+    }
+  }
+  if (added.length > 0) edits.push(appendEntries(file, map, added));
+  return edits.every((edit) => edit !== undefined) ? (edits as TextEdit[]) : undefined;
+}
+
+/**
+ * Sets keys of the mapping under `parentKey`, creating `parentKey:` when it is absent or empty: how a step
+ * gets a `with:` input, or a job a `variables:` entry, it did not have.
+ */
+export function setChildEntries(
   file: YamlFile,
   map: YMap,
   parentKey: string,
-  key: string,
-  value: string,
-): TextEdit | undefined {
-  const parent = map.entries.get(parentKey)?.value;
-  if (parent?.kind === 'map') return setMapEntry(file, parent, key, value);
-  if (parent !== undefined && !(parent.kind === 'scalar' && parent.value === null)) return undefined;
-  const first = [...map.entries.values()].find((entry) => !entry.merged);
-  if (!first) return undefined;
-  const indent = ' '.repeat(indentOf(file, first.keyRange[0]) + 2);
-  if (parent)
-    return replaceRange(
-      file,
-      { start: parent.range[0], end: parent.range[1] },
-      `\n${indent}${key}: ${value}`,
-    );
-  return appendMapEntry(file, map, parentKey, [`${key}: ${value}`], 'nested');
+  entries: readonly (readonly [string, string])[],
+): TextEdit[] | undefined {
+  const parent = map.entries.get(parentKey);
+  if (parent?.value.kind === 'map') return setMapEntries(file, parent.value, entries);
+  const indent = entryIndent(file, map);
+  if (indent === undefined || map.flow || (parent && (parent.merged || !isEmpty(parent.value))))
+    return undefined;
+  const nested = entries.map(([key, value]) => `\n${' '.repeat(indent + 2)}${key}: ${value}`).join('');
+  if (parent) {
+    const start = parent.keyRange[1] + 1;
+    return [{ file: file.file, start, end: Math.max(start, parent.value.range[1]), replacement: nested }];
+  }
+  const edit = appendEntries(file, map, [`${parentKey}:${nested}`]);
+  return edit && [edit];
 }
 
-function appendMapEntry(
-  file: YamlFile,
-  map: YMap,
-  key: string,
-  value: string | string[],
-  /** `block` writes several lines as a `|` scalar; `nested` writes them as a nested mapping's entries. */
-  lines: 'block' | 'nested' = 'block',
-): TextEdit | undefined {
-  if (map.viaAlias) return undefined;
+function isEmpty(node: YNode): boolean {
+  return node.kind === 'scalar' && node.value === null;
+}
+
+/** The column of a mapping's own keys, or undefined when it has none written in it. */
+function entryIndent(file: YamlFile, map: YMap): number | undefined {
+  const first = [...map.entries.values()].find((entry) => !entry.merged);
+  return first && indentOf(file, first.keyRange[0]);
+}
+
+/** Appends entries, given as YAML text, after a mapping's last own entry. */
+function appendEntries(file: YamlFile, map: YMap, entries: readonly string[]): TextEdit | undefined {
   const own = [...map.entries.values()].filter((entry) => !entry.merged);
-  const first = own[0];
-  if (!first) return undefined;
+  const indent = entryIndent(file, map);
+  if (map.viaAlias || indent === undefined) return undefined;
   const lastEnd = Math.max(...own.map((entry) => entry.value.range[1]));
-  const indent = indentOf(file, first.keyRange[0]);
-  if (map.flow) {
-    if (Array.isArray(value)) return undefined;
-    return { file: file.file, start: lastEnd, end: lastEnd, replacement: `, ${key}: ${value}` };
-  }
-  const at = endOfLine(file.text, lastContentBefore(file.text, lastEnd));
-  const entry =
-    lines === 'nested' && Array.isArray(value)
-      ? `${key}:${value.map((line) => `\n${' '.repeat(indent + 2)}${line}`).join('')}`
-      : `${key}: ${renderValue(value, indent, false)}`;
-  return { file: file.file, start: at, end: at, replacement: `\n${' '.repeat(indent)}${entry}` };
+  if (map.flow)
+    return { file: file.file, start: lastEnd, end: lastEnd, replacement: `, ${entries.join(', ')}` };
+  const at = nextNewline(file.text, lastContentBefore(file.text, lastEnd));
+  const text = entries.map((entry) => `\n${' '.repeat(indent)}${entry}`).join('');
+  return { file: file.file, start: at, end: at, replacement: text };
+}
+
+function flowValue(value: EntryValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value.join('\n'));
 }
 
 /**
@@ -153,9 +175,9 @@ export function insertSeqItemBefore(
   return { file: file.file, start: dash, end: dash, replacement: `${body}\n${indent}` };
 }
 
-function renderValue(value: string | string[], indent: number, inFlow: boolean): string {
-  if (!Array.isArray(value)) return value;
-  if (inFlow) return JSON.stringify(value.join('\n'));
+function renderValue(value: EntryValue, indent: number, inFlow: boolean): string {
+  if (typeof value === 'string') return value;
+  if (inFlow) return flowValue(value);
   const pad = ' '.repeat(indent + 2);
   return `|\n${value.map((line) => `${pad}${line}`).join('\n')}`;
 }
@@ -169,10 +191,6 @@ function lastContentBefore(text: string, end: number): number {
   let i = end;
   while (i > 0 && /\s/.test(text[i - 1] ?? '')) i--;
   return i;
-}
-
-function endOfLine(text: string, offset: number): number {
-  return nextNewline(text, offset);
 }
 
 function nextNewline(text: string, offset: number): number {

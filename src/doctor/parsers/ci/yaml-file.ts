@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { Location, Position } from '../../model.js';
 import { buildTree, type YMap, type YNode } from './yaml-tree.js';
 
@@ -44,7 +44,10 @@ export function parseYamlFile(file: string, text: string): YamlFile {
   }
   let root: YNode | undefined;
   try {
-    const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+    const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+    if (docs.length === 0) return { ...base, problem: { message: 'the file is empty', offset: 0 } };
+    const doc = configDocument(docs);
+    if (!doc) return { ...base, problem: { message: 'several YAML documents in one file', offset: 0 } };
     const error = doc.errors[0];
     if (error)
       return { ...base, problem: { message: `invalid YAML: ${error.message}`, offset: error.pos[0] } };
@@ -61,4 +64,20 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     return { ...base, problem: { message: 'the document is not a mapping of keys to values', offset } };
   }
   return { ...base, root };
+}
+
+/**
+ * The document holding the configuration: the only one, or the second when the first is a GitLab
+ * `spec:` header (CI/CD components and `include: inputs` use `spec: ...` then `---` then the jobs).
+ */
+function configDocument(docs: Document.Parsed[]): Document.Parsed | undefined {
+  if (docs.length === 1) return docs[0];
+  const header = docs[0]?.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  const isSpec =
+    docs.length === 2 &&
+    typeof header === 'object' &&
+    header !== null &&
+    Object.keys(header).length === 1 &&
+    'spec' in header;
+  return isSpec ? docs[1] : undefined;
 }

@@ -22,7 +22,10 @@ export function ciFinding(rule: Rule, file: YamlFile, spec: FindingSpec): Findin
 }
 
 /** A fix only when every edit could be made: a partial fix would leave the file half-changed. */
-export function allEdits(description: string, edits: readonly (TextEdit | undefined)[]): Fix | undefined {
+export function allEdits(
+  description: string,
+  edits: readonly (TextEdit | readonly TextEdit[] | undefined)[],
+): Fix | undefined {
   if (edits.length === 0 || edits.some((edit) => edit === undefined)) return undefined;
-  return { description, edits: edits as TextEdit[] };
+  return { description, edits: (edits as (TextEdit | TextEdit[])[]).flat() };
 }

@@ -6,7 +6,7 @@ import {
   setupGoCaches,
 } from '../../parsers/ci/github-go-caching.js';
 import type { GithubJob, GithubStep } from '../../parsers/ci/github-workflow.js';
-import { setChildEntry } from '../../parsers/ci/yaml-edits.js';
+import { setChildEntries } from '../../parsers/ci/yaml-edits.js';
 import type { YamlFile } from '../../parsers/ci/yaml-file.js';
 import { allEdits, ciFinding } from '../ci/finding.js';
 import { eachGithubJob } from './each-job.js';
@@ -35,7 +35,7 @@ function check(file: YamlFile, job: GithubJob, setupGo: SetupGoCache): Finding[]
         advice:
           'Keep one owner of the Go caches: set `cache: false` on actions/setup-go when you manage them with actions/cache, or drop the actions/cache step.',
         fix: allEdits('turn off the setup-go built-in cache (actions/cache owns the Go caches)', [
-          setChildEntry(file, setupGo.step.node, 'with', 'cache', 'false'),
+          setChildEntries(file, setupGo.step.node, 'with', [['cache', 'false']]),
         ]),
       }),
     );
@@ -53,7 +53,7 @@ function golangciFinding(file: YamlFile, setupGo: SetupGoCache, lint: GithubStep
     advice:
       'Upgrade to golangci/golangci-lint-action@v6 or later (v5 removed its module cache because setup-go handles it), or set `skip-pkg-cache: true`.',
     fix: allEdits('let setup-go alone restore the module cache (skip-pkg-cache: true)', [
-      setChildEntry(file, lint.node, 'with', 'skip-pkg-cache', 'true'),
+      setChildEntries(file, lint.node, 'with', [['skip-pkg-cache', 'true']]),
     ]),
   });
 }
