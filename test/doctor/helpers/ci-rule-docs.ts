@@ -25,7 +25,7 @@ export function testRuleDocs(rules: readonly Rule[]): void {
       const { failing } = ruleDocExamples(rule.id);
       const fixed = fixUntilStable(rule, failing);
       for (const [file, text] of Object.entries(fixed)) {
-        if (/\.ya?ml$/.test(file))
+        if (/\.ya?ml$/.test(file) && text !== failing[file])
           assert.deepEqual(parseDocument(text).errors, [], `${file} after fix:\n${text}`);
       }
       assert.deepEqual(fixUntilStable(rule, fixed), fixed);

@@ -1,5 +1,6 @@
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { Location, Position } from '../../model.js';
+import { exceedsNesting, MAX_NESTING } from './yaml-nesting.js';
 import { buildTree, type YMap, type YNode } from './yaml-tree.js';
 
 /**
@@ -19,7 +20,7 @@ export interface YamlFile {
 }
 
 /** Larger than any real workflow; bigger inputs are refused before parsing so they cannot stall a run. */
-export const MAX_CI_FILE_BYTES = 2 * 1024 * 1024;
+export const MAX_CI_FILE_CHARS = 2 * 1024 * 1024;
 /** Alias expansions allowed while checking a file: real CI files use a handful; YAML bombs use millions. */
 const MAX_ALIAS_COUNT = 10_000;
 
@@ -36,32 +37,32 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     location: (start: number, end?: number): Location =>
       end === undefined ? { file, start: locate(start) } : { file, start: locate(start), end: locate(end) },
   };
-  if (text.length > MAX_CI_FILE_BYTES) {
-    return {
-      ...base,
-      problem: { message: `larger than ${MAX_CI_FILE_BYTES} bytes; not analysed`, offset: 0 },
-    };
-  }
+  const refuse = (message: string, offset = 0): YamlFile => {
+    // Files refused before parsing have no lines counted yet; give the counter its first line by hand.
+    if (lineCounter.lineStarts.length === 0) lineCounter.addNewLine(0);
+    return { ...base, problem: { message, offset } };
+  };
+  if (text.length > MAX_CI_FILE_CHARS)
+    return refuse(`longer than ${MAX_CI_FILE_CHARS} characters; not analysed`);
+  if (exceedsNesting(text)) return refuse(`nested deeper than ${MAX_NESTING} levels; not analysed`);
   let root: YNode | undefined;
   try {
     const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
-    if (docs.length === 0) return { ...base, problem: { message: 'the file is empty', offset: 0 } };
+    if (docs.length === 0) return refuse('the file is empty');
     const doc = configDocument(docs);
-    if (!doc) return { ...base, problem: { message: 'several YAML documents in one file', offset: 0 } };
+    if (!doc) return refuse('several YAML documents in one file');
     const error = doc.errors[0];
-    if (error)
-      return { ...base, problem: { message: `invalid YAML: ${error.message}`, offset: error.pos[0] } };
+    if (error) return refuse(`invalid YAML: ${error.message}`, error.pos[0]);
     // The yaml library's own guard against exponential alias expansion ("billion laughs"); it throws
     // before the expansion happens, so the tree built below is bounded by what this lets through.
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     root = doc.contents ? buildTree(doc, doc.contents) : undefined;
   } catch (err) {
     // Alias bombs, nesting deep enough to exhaust the stack, and tree depth limits all end here.
-    return { ...base, problem: { message: `refused: ${(err as Error).message}`, offset: 0 } };
+    return refuse(`refused: ${(err as Error).message}`);
   }
   if (root?.kind !== 'map') {
-    const offset = root?.range[0] ?? 0;
-    return { ...base, problem: { message: 'the document is not a mapping of keys to values', offset } };
+    return refuse('the document is not a mapping of keys to values', root?.range[0] ?? 0);
   }
   return { ...base, root };
 }

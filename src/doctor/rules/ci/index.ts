@@ -1,4 +1,8 @@
 import type { Rule } from '../../model.js';
+import { I3 } from './i3-unparsable-ci-file.js';
 
-/** D13-D16: buildx cache export mistakes, found in the build steps of GitHub workflows and GitLab jobs. */
-export const ciBuildRules: readonly Rule[] = [];
+/**
+ * Rules that read both GitHub workflows and .gitlab-ci.yml: I3 (a CI file doctor cannot analyse) and
+ * D13-D16, buildx cache export mistakes found in the build steps of either.
+ */
+export const ciRules: readonly Rule[] = [I3];
