@@ -154,3 +154,16 @@ export function stepInput(step: GithubStep, name: string): YScalar | undefined {
 export function usesAction(step: GithubStep, ...names: string[]): boolean {
   return step.uses !== undefined && names.includes(step.uses.name);
 }
+
+/** `runs-on` as text: a label, labels joined by spaces, or a runner group name. */
+export function runsOnText(job: GithubJob): string {
+  const runsOn = job.runsOn;
+  if (runsOn?.kind === 'seq') return runsOn.items.map((item) => text(item) ?? '').join(' ');
+  return (
+    text(runsOn) ??
+    text(child(runsOn, 'group')) ??
+    scalarList(child(runsOn, 'labels'))
+      .map((s) => s.text)
+      .join(' ')
+  );
+}

@@ -2,10 +2,9 @@ import type { Finding, Rule } from '../../model.js';
 import { expression } from '../../parsers/ci/gh-expressions.js';
 import { cacheSteps, setupGoCaches } from '../../parsers/ci/github-go-caching.js';
 import { distinguishes, templateRefs, varyingDimensions } from '../../parsers/ci/github-matrix.js';
-import { type GithubJob, stepInput } from '../../parsers/ci/github-workflow.js';
+import { type GithubJob, runsOnText, stepInput } from '../../parsers/ci/github-workflow.js';
 import { setMapEntry, yamlString } from '../../parsers/ci/yaml-edits.js';
 import type { YamlFile } from '../../parsers/ci/yaml-file.js';
-import { text } from '../../parsers/ci/yaml-tree.js';
 import { allEdits, ciFinding } from '../ci/finding.js';
 import { eachGithubJob } from './each-job.js';
 
@@ -62,12 +61,6 @@ function check(file: YamlFile, job: GithubJob): Finding[] {
     );
   }
   return findings;
-}
-
-function runsOnText(job: GithubJob): string {
-  const runsOn = job.runsOn;
-  if (runsOn?.kind === 'seq') return runsOn.items.map((item) => text(item) ?? '').join(' ');
-  return text(runsOn) ?? '';
 }
 
 function legs(dims: readonly string[]): string {
