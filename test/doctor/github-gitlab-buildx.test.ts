@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSteps } from '../../src/doctor/parsers/ci/build-steps.js';
 import { D13 } from '../../src/doctor/rules/ci/d13-cache-mounts-not-exported.js';
+import { D14 } from '../../src/doctor/rules/ci/d14-cache-mode-min.js';
+import { D15 } from '../../src/doctor/rules/ci/d15-gha-cache-scope.js';
 import { D16 } from '../../src/doctor/rules/ci/d16-docker-driver-cache-export.js';
 import { fixUntilStable, memoryProject, run, textAt } from './helpers/memory-project.js';
 import { GO_MODULE } from './helpers/workflow-text.js';
@@ -124,4 +126,36 @@ test('D16: GitLab scripts exporting to a registry without a buildx builder get a
     '  before_script:\n    - docker buildx create --use\n  script:\n',
   );
   assert.deepEqual(run(D16, { ...files, '.gitlab-ci.yml': withBuilder }), []);
+});
+
+test('D14: mode=min and inline exports of a multi-stage build; single-stage or mode=max builds are fine', () => {
+  const withCache = (spec: string, dockerfile = LAYERED) => ({
+    ...GO_MODULE,
+    Dockerfile: dockerfile,
+    '.gitlab-ci.yml': `b:\n  script:\n    - docker buildx create --use\n    - docker buildx build --cache-to ${spec} .\n`,
+  });
+  const [min] = run(D14, withCache('type=registry,ref=r/app:c,mode=min'));
+  assert.equal(min?.fix?.edits[0]?.replacement, 'type=registry,ref=r/app:c,mode=max');
+  const [inline] = run(D14, withCache('type=inline'));
+  assert.ok(inline);
+  assert.equal(inline.fix, undefined);
+  assert.deepEqual(run(D14, withCache('type=registry,ref=r/app:c,mode=max')), []);
+  assert.deepEqual(
+    run(D14, withCache('type=registry,ref=r/app:c', 'FROM golang:1.23\nRUN go build ./...\n')),
+    [],
+  );
+});
+
+test('D15: two workflows exporting to gha without scopes are both reported; scoped or single builds are not', () => {
+  const gha =
+    '      - uses: docker/setup-buildx-action@v4\n      - uses: docker/build-push-action@v6\n        with:\n          cache-to: type=gha,mode=max\n';
+  const files = {
+    ...GO_MODULE,
+    '.github/workflows/a.yml': workflow(gha),
+    '.github/workflows/b.yml': workflow(gha),
+  };
+  assert.equal(run(D15, files).length, 2);
+  assert.deepEqual(run(D15, { ...GO_MODULE, '.github/workflows/a.yml': workflow(gha) }), []);
+  const fixed = fixUntilStable(D15, files);
+  assert.match(fixed['.github/workflows/a.yml'] ?? '', /cache-to: type=gha,mode=max,scope=a-image\n/);
 });
