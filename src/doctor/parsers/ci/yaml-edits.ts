@@ -113,14 +113,17 @@ export function setChildEntries(
   file: YamlFile,
   map: YMap,
   parentKey: string,
-  entries: readonly (readonly [string, string])[],
+  entries: readonly (readonly [string, EntryValue])[],
 ): TextEdit[] | undefined {
   const parent = map.entries.get(parentKey);
   if (parent?.value.kind === 'map') return setMapEntries(file, parent.value, entries);
   const indent = entryIndent(file, map);
   if (indent === undefined || map.flow || (parent && (parent.merged || !isEmpty(parent.value))))
     return undefined;
-  const nested = entries.map(([key, value]) => `\n${' '.repeat(indent + 2)}${key}: ${value}`).join('');
+  const pad = ' '.repeat(indent + 2);
+  const nested = entries
+    .map(([key, value]) => `\n${pad}${key}: ${renderValue(value, indent + 2, false)}`)
+    .join('');
   if (parent) {
     const start = parent.keyRange[1] + 1;
     return [{ file: file.file, start, end: Math.max(start, parent.value.range[1]), replacement: nested }];
