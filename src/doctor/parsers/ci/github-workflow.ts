@@ -136,7 +136,7 @@ function parseActionRef(file: YamlFile, node: YScalar): ActionRef | undefined {
   // SHA pins carry their version in a trailing comment by convention: `@8f4b7f8... # v4.1.0`.
   const lineEnd = file.text.indexOf('\n', node.range[1]);
   const rest = file.text.slice(node.range[1], lineEnd < 0 ? undefined : lineEnd);
-  const version = /^v?(\d+)(?:\.(\d+))?/.exec(ref) ?? /#\s*v?(\d+)(?:\.(\d+))?/.exec(rest);
+  const version = /^v?(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(ref) ?? /#\s*v?(\d+)(?:\.(\d+))?/.exec(rest);
   return {
     name: name.toLowerCase(),
     ref,
