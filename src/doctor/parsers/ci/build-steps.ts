@@ -147,12 +147,12 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
 }
 
 /** A shell command, possibly continued over several lines with a trailing backslash. */
-export interface ShellCommand {
+interface ShellCommand {
   readonly lines: readonly ScalarLine[];
   readonly text: string;
 }
 
-export function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
+function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let current: ScalarLine[] = [];
   for (const line of scalarLines(file, scalar)) {
@@ -227,7 +227,7 @@ function normalise(path: string): string | undefined {
 }
 
 /** `type=gha,mode=max,scope=app` or a bare registry reference `user/app:cache`. */
-export function parseCacheSpec(specText: string, start: number): CacheSpec {
+function parseCacheSpec(specText: string, start: number): CacheSpec {
   const attrs = new Map<string, string>();
   for (const part of specText.split(',')) {
     const eq = part.indexOf('=');

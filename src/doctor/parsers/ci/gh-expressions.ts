@@ -72,7 +72,7 @@ function findClose(template: string, from: number): number {
   return -1;
 }
 
-export function exprFacts(source: string): ExprFacts {
+function exprFacts(source: string): ExprFacts {
   let expr: Expr;
   try {
     expr = new Parser(new Lexer(source).lex().tokens, [...CONTEXTS, ...MORE_CONTEXTS], [HASH_FILES]).parse();

@@ -11,7 +11,7 @@ import type { YScalar } from './yaml-tree.js';
  * cache before v5).
  */
 
-export const SETUP_GO = 'actions/setup-go';
+const SETUP_GO = 'actions/setup-go';
 const CACHE_ACTIONS = ['actions/cache', 'actions/cache/restore', 'actions/cache/save'];
 
 export interface SetupGoCache {

@@ -25,7 +25,7 @@ export function expectedGoCachePath(job: GithubJob, kind: GoCacheKind): string |
   return os === 'linux' ? '~/.cache/go-build' : undefined;
 }
 
-export function runnerOs(job: GithubJob): 'linux' | 'macos' | 'windows' | undefined {
+function runnerOs(job: GithubJob): 'linux' | 'macos' | 'windows' | undefined {
   const labels = runsOnText(job).toLowerCase();
   if (labels.includes('${{')) return undefined;
   if (labels.includes('windows')) return 'windows';
@@ -33,7 +33,7 @@ export function runnerOs(job: GithubJob): 'linux' | 'macos' | 'windows' | undefi
   return labels === '' ? undefined : 'linux';
 }
 
-export function isGolangContainer(job: GithubJob): boolean {
+function isGolangContainer(job: GithubJob): boolean {
   const image = text(job.container) ?? text(child(job.container, 'image')) ?? '';
   return /(^|\/)golang(:|@|$)/.test(image);
 }

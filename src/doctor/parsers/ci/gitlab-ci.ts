@@ -82,7 +82,7 @@ const DEFAULTABLE = [
 const LEGACY_GLOBAL = ['image', 'services', 'cache', 'before_script', 'after_script'];
 const MAX_EXTENDS_DEPTH = 11;
 
-export const GITLAB_CI_FILE = '.gitlab-ci.yml';
+const GITLAB_CI_FILE = '.gitlab-ci.yml';
 
 export function gitlabCi(project: ProjectView): { ci?: GitlabCi; unreadable?: YamlFile } {
   return project.memo('ci:gitlab-ci', () => {

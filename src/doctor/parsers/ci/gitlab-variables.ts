@@ -8,7 +8,7 @@ import type { GitlabVariable } from './gitlab-ci.js';
 
 const REFERENCE = /\$(?:\{(\w+)\}|(\w+))/g;
 
-export interface VariableReference {
+interface VariableReference {
   readonly name: string;
   /** Offset of the `$` within the string. */
   readonly index: number;

@@ -44,14 +44,12 @@ export interface YScalar extends YBase {
 /** Nesting beyond this is not a CI file; refusing it keeps recursion bounded. */
 const MAX_DEPTH = 256;
 
-export class YamlTooDeepError extends Error {}
-
 export function buildTree(doc: Document, node: Node): YNode {
   return build(doc, node, false, 0);
 }
 
 function build(doc: Document, node: unknown, viaAlias: boolean, depth: number): YNode {
-  if (depth > MAX_DEPTH) throw new YamlTooDeepError(`nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new RangeError(`nested deeper than ${MAX_DEPTH} levels`);
   if (isAlias(node)) {
     const target = node.resolve(doc);
     return target ? build(doc, target, true, depth + 1) : nullScalar(node.range?.[0] ?? 0, true);
@@ -123,13 +121,6 @@ function nullScalar(offset: number, viaAlias: boolean): YScalar {
 /** The value under `key` when `node` is a mapping. */
 export function child(node: YNode | undefined, key: string): YNode | undefined {
   return node?.kind === 'map' ? node.entries.get(key)?.value : undefined;
-}
-
-/** Follows a path of mapping keys. */
-export function dig(node: YNode | undefined, ...keys: string[]): YNode | undefined {
-  let current = node;
-  for (const key of keys) current = child(current, key);
-  return current;
 }
 
 export function asMap(node: YNode | undefined): YMap | undefined {
