@@ -1,15 +1,6 @@
 import type { ProjectView } from '../../model.js';
 import { parseYamlFile, type YamlFile } from './yaml-file.js';
-import {
-  asMap,
-  child,
-  scalarList,
-  text,
-  type YEntry,
-  type YMap,
-  type YNode,
-  type YScalar,
-} from './yaml-tree.js';
+import { asMap, child, scalarList, text, type YMap, type YNode, type YScalar } from './yaml-tree.js';
 
 /**
  * .gitlab-ci.yml as GitLab runs it, within one file: `extends:` is resolved with GitLab's deep merge of
@@ -26,6 +17,11 @@ export interface GitlabCi {
   readonly root: YMap;
   /** Jobs GitLab would run: top-level mappings that are not keywords and whose names do not start with `.`. */
   readonly jobs: readonly GitlabJob[];
+  /**
+   * Hidden jobs (`.name`) resolved as if they ran, plus `(default)`: a job with nothing of its own, which
+   * shows what `default:` and top-level keys give every job, including jobs from included files.
+   */
+  readonly templates: readonly GitlabJob[];
   readonly hasInclude: boolean;
 }
 
@@ -97,21 +93,24 @@ function readGitlabCi(file: YamlFile, root: YMap): GitlabCi {
   const hasInclude = root.entries.has('include');
   const resolver = new ExtendsResolver(root);
   const jobs: GitlabJob[] = [];
+  const templates: GitlabJob[] = [];
   for (const [name, entry] of root.entries) {
-    if (KEYWORDS.has(name) || name.startsWith('.') || entry.value.kind !== 'map') continue;
-    jobs.push(readJob(root, name, entry, resolver, hasInclude));
+    if (KEYWORDS.has(name) || entry.value.kind !== 'map') continue;
+    const job = readJob(root, name, entry.keyRange, resolver.resolve(name, 0, new Set()), hasInclude);
+    (name.startsWith('.') ? templates : jobs).push(job);
   }
-  return { file, root, jobs, hasInclude };
+  const nothing: YMap = { kind: 'map', range: [0, 0], viaAlias: true, flow: false, entries: new Map() };
+  templates.push(readJob(root, '(default)', [0, 0], { map: nothing, unresolved: false }, hasInclude));
+  return { file, root, jobs, templates, hasInclude };
 }
 
 function readJob(
   root: YMap,
   name: string,
-  entry: YEntry,
-  resolver: ExtendsResolver,
+  keyRange: readonly [number, number],
+  resolved: Resolved,
   hasInclude: boolean,
 ): GitlabJob {
-  const resolved = resolver.resolve(name, 0, new Set());
   const inherit = child(resolved.map, 'inherit');
   const entries = new Map(resolved.map.entries);
   const defaults = asMap(child(root, 'default'));
@@ -133,7 +132,7 @@ function readJob(
   }
   return {
     name,
-    keyRange: entry.keyRange,
+    keyRange,
     config,
     variables,
     caches: readCaches(config),

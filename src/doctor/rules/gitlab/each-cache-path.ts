@@ -12,13 +12,19 @@ export interface CachePathVisit {
 /**
  * Runs a check on every cache path of every job, once per place in the text: a path written in a template
  * or in `default:` is shared by many jobs, and is reported once, as seen by the first job that uses it.
+ * With `templates`, paths no job of this file uses (hidden jobs, `default:` for included jobs) are checked
+ * too, as seen by the template itself.
  */
-export function eachCachePath(project: ProjectView, check: (visit: CachePathVisit) => Finding[]): Finding[] {
+export function eachCachePath(
+  project: ProjectView,
+  options: { templates: boolean },
+  check: (visit: CachePathVisit) => Finding[],
+): Finding[] {
   const { ci } = gitlabCi(project);
   if (!ci) return [];
   const seen = new Set<number>();
   const findings: Finding[] = [];
-  for (const job of ci.jobs) {
+  for (const job of options.templates ? [...ci.jobs, ...ci.templates] : ci.jobs) {
     for (const cache of job.caches) {
       for (const path of cache.paths) {
         if (seen.has(path.range[0])) continue;

@@ -14,7 +14,7 @@ export const L1: Rule = {
   defaultSeverity: 'error',
   title: 'Cache path outside the project directory',
   check(project) {
-    return eachCachePath(project, check);
+    return eachCachePath(project, { templates: true }, check);
   },
 };
 

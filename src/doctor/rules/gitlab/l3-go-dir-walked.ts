@@ -13,7 +13,7 @@ export const L3: Rule = {
     if (!ci) return [];
     const seen = new Set<number>();
     const findings: Finding[] = [];
-    for (const job of ci.jobs) {
+    for (const job of [...ci.jobs, ...ci.templates]) {
       for (const name of ['GOPATH', 'GOMODCACHE']) {
         const value = job.variables.get(name)?.value;
         if (!value || seen.has(value.range[0])) continue;
@@ -44,7 +44,7 @@ function check(ci: GitlabCi, name: string, value: YScalar): Finding[] {
 /** Every variable value and cache path of the file that names the directory gets a leading dot. */
 function renameEdits(ci: GitlabCi, dir: string): (TextEdit | undefined)[] {
   const scalars = new Map<number, YScalar>();
-  for (const job of ci.jobs) {
+  for (const job of [...ci.jobs, ...ci.templates]) {
     for (const variable of job.variables.values())
       if (variable.value) scalars.set(variable.value.range[0], variable.value);
     for (const cache of job.caches) for (const path of cache.paths) scalars.set(path.range[0], path);
