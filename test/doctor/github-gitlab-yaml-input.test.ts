@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseYamlFile } from '../../src/doctor/parsers/ci/yaml-file.js';
 import { I3 } from '../../src/doctor/rules/ci/i3-unparsable-ci-file.js';
+import { G1 } from '../../src/doctor/rules/github/g1-double-go-cache.js';
 import { G2 } from '../../src/doctor/rules/github/g2-key-without-go-sum.js';
 import { L1 } from '../../src/doctor/rules/gitlab/l1-cache-outside-project.js';
 import { fixUntilStable, memoryProject, run } from './helpers/memory-project.js';
@@ -100,4 +101,23 @@ test('CI YAML: ordinary brackets in scripts and moderately nested files are not 
   );
   const text = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${script}\n      - run: ${'['.repeat(3)}x${']'.repeat(3)}\n`;
   assert.equal(parseYamlFile('.github/workflows/ci.yml', text).problem, undefined);
+});
+
+test('CI YAML: fixes in CRLF files write CRLF line ends and keep the file valid', () => {
+  const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+  const workflow = crlf(
+    'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n      - uses: actions/cache@v4\n        with:\n          path: ~/go/pkg/mod\n          key: k\n',
+  );
+  const gitlab = crlf('test:\n  cache:\n    paths:\n      - /go/pkg/mod/\n  script:\n    - go test ./...\n');
+  const fixed = {
+    ...fixUntilStable(G1, { ...GO_MODULE, '.github/workflows/ci.yml': workflow }),
+    ...fixUntilStable(L1, { ...GO_MODULE, '.gitlab-ci.yml': gitlab }),
+  };
+  for (const file of ['.github/workflows/ci.yml', '.gitlab-ci.yml']) {
+    const text = fixed[file] ?? '';
+    assert.notEqual(text, file === '.gitlab-ci.yml' ? gitlab : workflow, `${file} was not fixed`);
+    assert.doesNotMatch(text, /[^\r]\n/, `${file} has a bare LF:\n${JSON.stringify(text)}`);
+    assert.ok(parseYamlFile(file, text).root, file);
+  }
+  assert.match(fixed['.github/workflows/ci.yml'] ?? '', /setup-go@v5\r\n {8}with:\r\n {10}cache: false\r\n/);
 });

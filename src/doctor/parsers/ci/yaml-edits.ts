@@ -86,6 +86,14 @@ export function setMapEntries(
   map: YMap,
   entries: readonly (readonly [string, EntryValue])[],
 ): TextEdit[] | undefined {
+  return withFileEol(file, mapEntryEdits(file, map, entries));
+}
+
+function mapEntryEdits(
+  file: YamlFile,
+  map: YMap,
+  entries: readonly (readonly [string, EntryValue])[],
+): TextEdit[] | undefined {
   const edits: (TextEdit | undefined)[] = [];
   const added: string[] = [];
   for (const [key, value] of entries) {
@@ -110,6 +118,15 @@ export function setMapEntries(
  * gets a `with:` input, or a job a `variables:` entry, it did not have.
  */
 export function setChildEntries(
+  file: YamlFile,
+  map: YMap,
+  parentKey: string,
+  entries: readonly (readonly [string, EntryValue])[],
+): TextEdit[] | undefined {
+  return withFileEol(file, childEntryEdits(file, map, parentKey, entries));
+}
+
+function childEntryEdits(
   file: YamlFile,
   map: YMap,
   parentKey: string,
@@ -175,7 +192,7 @@ export function insertSeqItemBefore(
   if (dash < 0 || file.text.slice(dash + 1, item.range[0]).trim() !== '') return undefined;
   const indent = ' '.repeat(indentOf(file, dash));
   const body = lines.map((line, i) => (i === 0 ? `- ${line}` : `${indent}  ${line}`)).join('\n');
-  return { file: file.file, start: dash, end: dash, replacement: `${body}\n${indent}` };
+  return withFileEol(file, { file: file.file, start: dash, end: dash, replacement: `${body}\n${indent}` });
 }
 
 function renderValue(value: EntryValue, indent: number, inFlow: boolean): string {
@@ -196,7 +213,16 @@ function lastContentBefore(text: string, end: number): number {
   return i;
 }
 
+/** Where the line holding `offset` ends: at its `\n`, or at the `\r` of a CRLF line end. */
 function nextNewline(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
-  return nl < 0 ? text.length : nl;
+  if (nl < 0) return text.length;
+  return nl > offset && text[nl - 1] === '\r' ? nl - 1 : nl;
+}
+
+/** New lines written into a CRLF file are CRLF too. */
+function withFileEol<T extends TextEdit[] | TextEdit | undefined>(file: YamlFile, edits: T): T {
+  if (!file.text.includes('\r\n') || edits === undefined) return edits;
+  const convert = (edit: TextEdit) => ({ ...edit, replacement: edit.replacement.replace(/\r?\n/g, '\r\n') });
+  return (Array.isArray(edits) ? edits.map(convert) : convert(edits)) as T;
 }
