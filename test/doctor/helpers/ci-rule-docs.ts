@@ -12,7 +12,12 @@ import { ruleDocExamples } from './rule-docs.js';
 export function testRuleDocs(rules: readonly Rule[]): void {
   for (const rule of rules) {
     test(`${rule.id} docs: the failing example triggers it, the passing one does not`, () => {
-      const { failing, passing } = ruleDocExamples(rule.id);
+      const { markdown, failing, passing } = ruleDocExamples(rule.id);
+      assert.equal(
+        markdown.split('\n')[0],
+        `# ${rule.id}: ${rule.title}`,
+        'the page starts with "# ID: title"',
+      );
       const findings = run(rule, failing);
       assert.ok(findings.length > 0, `${rule.id}: failing example produced no finding`);
       for (const finding of findings) {
