@@ -9,7 +9,7 @@ import {
   usesAction,
 } from './github-workflow.js';
 import { gitlabCi } from './gitlab-ci.js';
-import { type ScalarLine, scalarLines } from './yaml-edits.js';
+import { type ScalarLine, scalarLines } from './scalar-lines.js';
 import type { YamlFile } from './yaml-file.js';
 import { child, scalarList, text, type YScalar } from './yaml-tree.js';
 

@@ -1,6 +1,6 @@
 import { type GithubJob, type GithubStep, stepInput, usesAction } from './github-workflow.js';
 import { type GoCacheKind, goCacheKind } from './go-cache-paths.js';
-import { type ScalarLine, scalarLines } from './yaml-edits.js';
+import { type ScalarLine, scalarLines } from './scalar-lines.js';
 import type { YamlFile } from './yaml-file.js';
 import type { YScalar } from './yaml-tree.js';
 

@@ -6,7 +6,8 @@ import {
   setupGoDefaultHashFile,
 } from '../../parsers/ci/github-go-caching.js';
 import { stepInput } from '../../parsers/ci/github-workflow.js';
-import { scalarLines, setChildEntries } from '../../parsers/ci/yaml-edits.js';
+import { scalarLines } from '../../parsers/ci/scalar-lines.js';
+import { setChildEntries } from '../../parsers/ci/yaml-edits.js';
 import type { YamlFile } from '../../parsers/ci/yaml-file.js';
 import { allEdits, ciFinding } from '../ci/finding.js';
 import { eachGithubJob } from './each-job.js';
