@@ -159,3 +159,10 @@ test('D15: two workflows exporting to gha without scopes are both reported; scop
   const fixed = fixUntilStable(D15, files);
   assert.match(fixed['.github/workflows/a.yml'] ?? '', /cache-to: type=gha,mode=max,scope=a-image\n/);
 });
+
+test('D16: a self-hosted runner still has the docker driver by default; Depot builders export caches', () => {
+  const selfHosted = { ...GO_MODULE, '.github/workflows/ci.yml': workflow(BUILD_PUSH, '[self-hosted]') };
+  assert.equal(run(D16, selfHosted).length, 1);
+  const depot = workflow(BUILD_PUSH.replace('docker/build-push-action', 'depot/build-push-action'));
+  assert.deepEqual(run(D16, { ...GO_MODULE, '.github/workflows/ci.yml': depot }), []);
+});

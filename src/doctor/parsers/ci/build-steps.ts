@@ -65,23 +65,22 @@ export function buildSteps(project: ProjectView): BuildStep[] {
 function githubBuildSteps(project: ProjectView): BuildStep[] {
   return githubWorkflows(project).workflows.flatMap(({ file, jobs }) =>
     jobs.flatMap((job) => {
-      const persistentJob =
+      const persistentMounts =
         /self-hosted|nscloud|namespace-profile|depot-/.test(runsOnText(job)) ||
-        job.steps.some((s) => usesAction(s, ...CACHE_DANCE));
+        job.steps.some((s) => usesAction(s, ...CACHE_DANCE, ...PERSISTENT_BUILDER_ACTIONS));
+      const base = { file, platform: 'github' as const, jobName: job.id, persistentMounts, dind: false };
       const steps: BuildStep[] = [];
       let builder = false;
       for (const step of job.steps) {
         if (usesAction(step, 'docker/setup-buildx-action', ...PERSISTENT_BUILDER_ACTIONS)) {
           builder ||= stepInput(step, 'driver')?.text.trim() !== 'docker';
         }
-        const persistentMounts =
-          persistentJob || job.steps.some((s) => usesAction(s, ...PERSISTENT_BUILDER_ACTIONS));
-        const base = { file, platform: 'github' as const, jobName: job.id, persistentMounts, dind: false };
         if (usesAction(step, ...BUILD_ACTIONS)) {
           steps.push({
             ...base,
             ...actionBuild(project, file, step),
-            exportCapableBuilder: builder,
+            // Depot's action builds on Depot's own builders, which export caches.
+            exportCapableBuilder: builder || usesAction(step, 'depot/build-push-action'),
             github: { job, step },
           });
         }

@@ -12,7 +12,7 @@ export const D16: Rule = {
   check(project) {
     return buildSteps(project).flatMap((step): Finding[] => {
       const exported = step.cacheTo.find((spec) => spec.type !== 'inline');
-      if (!exported || step.exportCapableBuilder || step.persistentMounts) return [];
+      if (!exported || step.exportCapableBuilder) return [];
       return [
         ciFinding(D16, step.file, {
           range: exported,
