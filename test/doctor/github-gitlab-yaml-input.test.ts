@@ -30,7 +30,7 @@ test('CI YAML: an alias bomb is refused before it expands, and reported', () => 
 test('CI YAML: invalid syntax, duplicate keys, lists, several documents, empty and huge files are reported', () => {
   const cases: [string, RegExp, number][] = [
     ['jobs:\n  a: [1, 2\n', /invalid YAML/, 3],
-    ['a: 1\na: 2\n', /invalid YAML: .*unique/i, 2],
+    ['a: 1\na: 2\n', /invalid YAML: .*unique/i, 2], // as GitHub reads workflows
     ['- a\n- b\n', /not a mapping/, 1],
     ['a: 1\n---\nb: 2\n', /several YAML documents/, 1],
     ['', /empty|not a mapping/, 1],

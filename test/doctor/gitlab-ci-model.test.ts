@@ -187,3 +187,9 @@ b: { script: [go vet], cache: { key: lint, paths: [.cache/] } }
     /Jobs x, y all upload the cache "default" \(policy pull-push, GitLab's default\)/,
   );
 });
+
+test('GitLab model: a repeated key keeps the last value, as GitLab reads it', () => {
+  const model = ci('test:\n  script: [a]\ntest:\n  script: [b]\n  cache: { paths: [x] }\n');
+  assert.equal(model.jobs.length, 1);
+  assert.equal(model.jobs[0]?.caches.length, 1);
+});

@@ -84,7 +84,7 @@ export function gitlabCi(project: ProjectView): { ci?: GitlabCi; unreadable?: Ya
   return project.memo('ci:gitlab-ci', () => {
     const source = project.text(GITLAB_CI_FILE);
     if (source === undefined) return {};
-    const file = parseYamlFile(GITLAB_CI_FILE, source);
+    const file = parseYamlFile(GITLAB_CI_FILE, source, 'last-wins');
     return file.root ? { ci: readGitlabCi(file, file.root) } : { unreadable: file };
   });
 }

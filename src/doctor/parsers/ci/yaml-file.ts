@@ -24,7 +24,15 @@ export const MAX_CI_FILE_CHARS = 2 * 1024 * 1024;
 /** Alias expansions allowed while checking a file: real CI files use a handful; YAML bombs use millions. */
 const MAX_ALIAS_COUNT = 10_000;
 
-export function parseYamlFile(file: string, text: string): YamlFile {
+/**
+ * `duplicateKeys`: `error` as GitHub reads workflows (a repeated key is rejected), `last-wins` as GitLab
+ * reads .gitlab-ci.yml (Ruby's YAML loader keeps the last value).
+ */
+export function parseYamlFile(
+  file: string,
+  text: string,
+  duplicateKeys: 'error' | 'last-wins' = 'error',
+): YamlFile {
   const lineCounter = new LineCounter();
   const locate = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -47,7 +55,8 @@ export function parseYamlFile(file: string, text: string): YamlFile {
   if (exceedsNesting(text)) return refuse(`nested deeper than ${MAX_NESTING} levels; not analysed`);
   let root: YNode | undefined;
   try {
-    const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+    const uniqueKeys = duplicateKeys === 'error';
+    const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys });
     if (docs.length === 0) return refuse('the file is empty');
     const doc = configDocument(docs);
     if (!doc) return refuse('several YAML documents in one file');
