@@ -104,3 +104,10 @@ jobs:
   assert.deepEqual(finding.location.start, { line: 4, column: 8 });
   assert.equal(finding.fix, undefined);
 });
+
+test('G2: the fix keeps stable segments after a per-commit value, and drops the per-commit value', () => {
+  const files = workflow(`          path: ~/go/pkg/mod\n          key: ${OS}-${gh('github.sha')}-gomod`);
+  const fixed = fixUntilStable(G2, files)['.github/workflows/ci.yml'] ?? '';
+  assert.ok(fixed.includes(`key: ${OS}-gomod-${gh("hashFiles('**/go.sum')")}\n`), fixed);
+  assert.ok(fixed.includes(`restore-keys: ${OS}-gomod-\n`), fixed);
+});

@@ -45,3 +45,27 @@ export function stablePrefix(key: readonly TemplatePart[]): string {
   const text = renderTemplate(end < 0 ? key : key.slice(0, end));
   return text.replace(/[-_./\s]+$/, '');
 }
+
+/** The key cut at `-` in its literal text; expressions are never cut. */
+export function splitSegments(key: readonly TemplatePart[]): TemplatePart[][] {
+  const segments: TemplatePart[][] = [[]];
+  for (const part of key) {
+    if (part.kind === 'expr') {
+      segments.at(-1)!.push(part);
+      continue;
+    }
+    part.text.split('-').forEach((text, i) => {
+      if (i > 0) segments.push([]);
+      if (text !== '') segments.at(-1)!.push({ kind: 'literal', text });
+    });
+  }
+  return segments.filter((segment) => segment.length > 0);
+}
+
+/** The key's stable `-`-separated segments, in order, with every volatile one left out. */
+export function stableSegments(key: readonly TemplatePart[]): string {
+  return splitSegments(key)
+    .filter((segment) => !segment.some(isVolatile))
+    .map(renderTemplate)
+    .join('-');
+}

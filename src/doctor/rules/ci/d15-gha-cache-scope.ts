@@ -42,7 +42,7 @@ function scopeName(step: BuildStep, matrixDims: readonly string[]): string {
   // Workflow file, job and Dockerfile directory: unique across the repository, stable across runs.
   const workflow = posix.basename(step.file.file).replace(/\.ya?ml$/, '');
   const dir = step.dockerfile?.split('/').slice(0, -1).join('-');
-  const base = [workflow, step.jobName, dir].filter(Boolean).join('-');
+  const base = [...new Set([workflow, step.jobName, dir].filter(Boolean))].join('-');
   return [base, ...matrixDims.map((dim) => expression(`matrix.${dim}`))].join('-');
 }
 

@@ -3,7 +3,7 @@ import {
   isPerRunRef,
   isTemplatePrefix,
   patternCoversGoSum,
-  stablePrefix,
+  stableSegments,
 } from '../../parsers/ci/gh-cache-keys.js';
 import {
   expression,
@@ -63,7 +63,7 @@ function newKey(parts: readonly TemplatePart[]): string {
 }
 
 function prefixOf(parts: readonly TemplatePart[]): string {
-  return stablePrefix(parts) || `${expression('runner.os')}-go`;
+  return stableSegments(parts) || `${expression('runner.os')}-go`;
 }
 
 function fixKey(file: YamlFile, cache: CacheStep, parts: readonly TemplatePart[]) {

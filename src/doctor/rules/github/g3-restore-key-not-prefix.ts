@@ -1,5 +1,5 @@
 import type { Finding, Rule } from '../../model.js';
-import { isTemplatePrefix, isVolatile, stablePrefix } from '../../parsers/ci/gh-cache-keys.js';
+import { isTemplatePrefix, isVolatile, splitSegments, stablePrefix } from '../../parsers/ci/gh-cache-keys.js';
 import { renderTemplate, splitTemplate, type TemplatePart } from '../../parsers/ci/gh-expressions.js';
 import { type CacheStep, cacheSteps } from '../../parsers/ci/github-go-caching.js';
 import { type ScalarLine, scalarLines } from '../../parsers/ci/scalar-lines.js';
@@ -69,20 +69,4 @@ function reorderFix(
 
 function restoreValue(keys: readonly string[], inFlow: boolean): string | string[] {
   return keys.length === 1 ? yamlString(keys[0]!, inFlow) : [...keys];
-}
-
-/** The key cut at `-` in its literal text; expressions are never cut. */
-function splitSegments(key: readonly TemplatePart[]): TemplatePart[][] {
-  const segments: TemplatePart[][] = [[]];
-  for (const part of key) {
-    if (part.kind === 'expr') {
-      segments.at(-1)!.push(part);
-      continue;
-    }
-    part.text.split('-').forEach((text, i) => {
-      if (i > 0) segments.push([]);
-      if (text !== '') segments.at(-1)!.push({ kind: 'literal', text });
-    });
-  }
-  return segments.filter((segment) => segment.length > 0);
 }
