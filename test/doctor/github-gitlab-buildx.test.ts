@@ -109,23 +109,37 @@ test('D16: an existing setup-buildx-action with driver: docker is switched to do
   assert.match(fixed, /driver: docker-container # why not\n/);
 });
 
-test('D16: GitLab scripts exporting to a registry without a buildx builder get advice, not an edit', () => {
+test('D16: GitLab scripts exporting to a registry without a buildx builder get a builder created first', () => {
   const files = {
     ...GO_MODULE,
     '.gitlab-ci.yml': `build:
   services: [docker:dind]
   script:
+    - docker info
     - docker buildx build --cache-to type=registry,ref=$CI_REGISTRY_IMAGE:cache --push -t $CI_REGISTRY_IMAGE .
 `,
   };
   const [finding] = run(D16, files);
   assert.match(finding?.advice ?? '', /docker buildx create --use --driver docker-container/);
-  assert.equal(finding?.fix, undefined);
+  const fixed = fixUntilStable(D16, files)['.gitlab-ci.yml'] ?? '';
+  assert.match(
+    fixed,
+    /- docker info\n {4}- docker buildx create --use --driver docker-container\n {4}- docker buildx build /,
+  );
   const withBuilder = files['.gitlab-ci.yml'].replace(
     '  script:\n',
     '  before_script:\n    - docker buildx create --use\n  script:\n',
   );
   assert.deepEqual(run(D16, { ...files, '.gitlab-ci.yml': withBuilder }), []);
+  const flow = files['.gitlab-ci.yml'].replace(
+    /script:\n[\s\S]*$/,
+    'script: [docker buildx build --cache-to type=gha .]\n',
+  );
+  assert.equal(
+    run(D16, { ...files, '.gitlab-ci.yml': flow })[0]?.fix,
+    undefined,
+    'flow lists are not edited',
+  );
 });
 
 test('D14: mode=min and inline exports of a multi-stage build; single-stage or mode=max builds are fine', () => {

@@ -11,7 +11,7 @@ import {
 import { gitlabCi } from './gitlab-ci.js';
 import { type ScalarLine, scalarLines } from './scalar-lines.js';
 import type { YamlFile } from './yaml-file.js';
-import { child, scalarList, text, type YScalar } from './yaml-tree.js';
+import { child, scalarList, text, type YScalar, type YSeq } from './yaml-tree.js';
 
 /**
  * Image builds in CI jobs, wherever they are written: docker/build-push-action (and Depot's drop-in) in
@@ -46,6 +46,8 @@ export interface BuildStep {
   /** GitLab: the job builds in a `docker:dind` service, a fresh daemon each time. */
   readonly dind: boolean;
   readonly github?: { readonly job: GithubJob; readonly step: GithubStep };
+  /** GitLab: the script list holding the command and the command's index in it, when it is a list. */
+  readonly gitlab?: { readonly script: YSeq; readonly index: number };
 }
 
 const BUILD_ACTIONS = ['docker/build-push-action', 'depot/build-push-action'];
@@ -110,24 +112,39 @@ function gitlabBuildSteps(project: ProjectView): BuildStep[] {
       (s) => text(s) ?? text(child(s, 'name')) ?? '',
     );
     const dind = serviceNames.some((name) => /docker:.*dind/.test(name));
-    const scripts = ['before_script', 'script'].flatMap((key) => scalarList(child(job.config, key)));
+    // Each script item with where it sits, so a fix can insert a command before it.
+    const items = ['before_script', 'script'].flatMap((key): ScriptItem[] => {
+      const node = child(job.config, key);
+      if (node?.kind !== 'seq') return scalarList(node).map((scalar) => ({ scalar }));
+      return node.items.flatMap((item, index) =>
+        item.kind === 'scalar' ? [{ scalar: item, place: { script: node, index } }] : [],
+      );
+    });
     const steps: BuildStep[] = [];
     let builder = false;
-    for (const command of scripts.flatMap((s) => shellCommands(ci.file, s))) {
-      if (CREATES_BUILDER.test(command.text)) builder = true;
-      if (!BUILD_COMMAND.test(command.text)) continue;
-      steps.push({
-        file: ci.file,
-        platform: 'gitlab',
-        jobName: job.name,
-        ...commandBuild(command),
-        exportCapableBuilder: builder || /--builder\b/.test(command.text),
-        persistentMounts: false,
-        dind,
-      });
+    for (const { scalar, place } of items) {
+      for (const command of shellCommands(ci.file, scalar)) {
+        if (CREATES_BUILDER.test(command.text)) builder = true;
+        if (!BUILD_COMMAND.test(command.text)) continue;
+        steps.push({
+          file: ci.file,
+          platform: 'gitlab',
+          jobName: job.name,
+          ...commandBuild(command),
+          exportCapableBuilder: builder || /--builder\b/.test(command.text),
+          persistentMounts: false,
+          dind,
+          gitlab: place,
+        });
+      }
     }
     return steps;
   });
+}
+
+interface ScriptItem {
+  readonly scalar: YScalar;
+  readonly place?: { readonly script: YSeq; readonly index: number };
 }
 
 function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {

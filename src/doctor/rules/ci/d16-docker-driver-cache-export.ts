@@ -4,6 +4,8 @@ import { stepInput, usesAction } from '../../parsers/ci/github-workflow.js';
 import { insertSeqItemBefore, replaceNode } from '../../parsers/ci/yaml-edits.js';
 import { allEdits, ciFinding } from './finding.js';
 
+const CREATE_BUILDER = 'docker buildx create --use --driver docker-container';
+
 export const D16: Rule = {
   id: 'D16',
   family: 'dockerfile',
@@ -20,8 +22,8 @@ export const D16: Rule = {
           advice:
             step.platform === 'github'
               ? 'Add a `docker/setup-buildx-action` step (it creates a docker-container builder) before the build.'
-              : 'Create a docker-container builder before building: `docker buildx create --use --driver docker-container`.',
-          fix: step.platform === 'github' ? addBuildxBuilder(step) : undefined,
+              : `Create a docker-container builder before building: \`${CREATE_BUILDER}\`.`,
+          fix: step.platform === 'github' ? addBuildxBuilder(step) : createBuilderCommand(step),
         }),
       ];
     });
@@ -40,5 +42,13 @@ function addBuildxBuilder(step: BuildStep) {
   const lines = ['name: Set up Docker Buildx', 'uses: docker/setup-buildx-action@v4'];
   return allEdits('add docker/setup-buildx-action before the build', [
     insertSeqItemBefore(step.file, job.stepsNode, build.index, lines),
+  ]);
+}
+
+/** GitLab: a `docker buildx create` command inserted before the build command in the same script list. */
+function createBuilderCommand(step: BuildStep) {
+  if (!step.gitlab) return undefined;
+  return allEdits('create a docker-container builder before the build', [
+    insertSeqItemBefore(step.file, step.gitlab.script, step.gitlab.index, [CREATE_BUILDER]),
   ]);
 }
