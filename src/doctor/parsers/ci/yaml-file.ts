@@ -20,7 +20,7 @@ export interface YamlFile {
 }
 
 /** Larger than any real workflow; bigger inputs are refused before parsing so they cannot stall a run. */
-export const MAX_CI_FILE_CHARS = 2 * 1024 * 1024;
+const MAX_CI_FILE_CHARS = 2 * 1024 * 1024;
 /** Alias expansions allowed while checking a file: real CI files use a handful; YAML bombs use millions. */
 const MAX_ALIAS_COUNT = 10_000;
 
