@@ -18,10 +18,10 @@ import { createHttpClient } from '../sources/http-client.js';
 import { redactCredentials } from '../sources/proxy-url.js';
 import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
-import { FsStore } from '../storage/fs-store.js';
 import { type ChecksumDbSetting, parseChecksumDb } from './checksum-db-setting.js';
 import { setUpChecksumDatabases } from './checksum-setup.js';
 import { ConfigError } from './config.js';
+import { openStore } from './open-store.js';
 import type { ServeConfig } from './settings.js';
 import { isDatabaseName, parseSumdbList, type SumdbEntry } from './sumdb-list.js';
 import { supervise } from './supervise.js';
@@ -56,7 +56,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   if (primary) {
     await rm(join(dataDir, LOCKS_DIR), { recursive: true, force: true });
     if (config.workers > 1) {
-      await FsStore.open(dataDir, { cleanStaging: true });
+      await openStore(config, dataDir, { cleanStaging: true });
       await dispatcher.close();
       return supervise(config.workers, logger, { upstream: upstream.name, data: dataDir, version: VERSION });
     }
@@ -108,7 +108,7 @@ async function serveHere(
   locks: Locks,
 ): Promise<void> {
   // A worker must not clean staging: its siblings may be writing there right now.
-  const store = await FsStore.open(dataDir, { cleanStaging: cluster.isPrimary });
+  const store = await openStore(config, dataDir, { cleanStaging: cluster.isPrimary });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createProxyMetrics(registry);

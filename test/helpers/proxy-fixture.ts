@@ -15,6 +15,7 @@ export class ProxyFixture {
     readonly upstream: UpstreamServer,
     public modgate: ModgateProcess,
     private args: string[],
+    private readonly env: Record<string, string>,
   ) {}
 
   /**
@@ -24,7 +25,7 @@ export class ProxyFixture {
   async restart(extraArgs?: string[]): Promise<void> {
     await this.modgate.stop();
     if (extraArgs) this.args = [...this.args.slice(0, 4), ...extraArgs];
-    this.modgate = await ModgateProcess.start(this.args);
+    this.modgate = await ModgateProcess.start(this.args, this.env);
   }
 
   get tree(): string {
@@ -38,7 +39,12 @@ export class ProxyFixture {
   static async start(
     name: string,
     modules: readonly FixtureModule[],
-    options: { args?: string[]; prepare?: (tree: string) => Promise<void> } = {},
+    options: {
+      args?: string[];
+      prepare?: (tree: string) => Promise<void>;
+      /** Environment of the modgate process, such as credentials that never go in arguments. */
+      env?: Record<string, string>;
+    } = {},
   ): Promise<ProxyFixture> {
     const dir = await mkdtemp(join(tmpdir(), `modgate-${name}-`));
     const tree = join(dir, 'tree');
@@ -46,7 +52,8 @@ export class ProxyFixture {
     await options.prepare?.(tree);
     const upstream = await UpstreamServer.start(tree);
     const args = ['--upstream', upstream.url, '--data', join(dir, 'data'), ...(options.args ?? [])];
-    return new ProxyFixture(dir, upstream, await ModgateProcess.start(args), args);
+    const env = options.env ?? {};
+    return new ProxyFixture(dir, upstream, await ModgateProcess.start(args, env), args, env);
   }
 
   async stop(): Promise<void> {
