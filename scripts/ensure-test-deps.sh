@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Run before the tests: they need git, the real go command and x/mod's sources. When something is missing
-# and this is a Debian machine where we are root (a CI runner, a fresh dev box), install it; otherwise say
-# exactly what to run. The tests never skip for a missing tool.
+# Run before the tests: they need git, the real go command, x/mod's sources and Ceph's radosgw. When
+# something is missing and this is a Debian machine where we are root (a CI runner, a fresh dev box), install
+# it; otherwise say exactly what to run. The tests never skip for a missing tool.
 set -euo pipefail
 here=$(dirname "$0")
 have_go() { [ -x /usr/lib/go-1.23/bin/go ] || [ -x /usr/lib/go-1.19/bin/go ] || [ -x /usr/bin/go ] || [ -n "${MODGATE_TEST_GO:-}" ]; }
@@ -9,6 +9,9 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 have_go || missing+=(go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/zip/testdata ] || missing+=("golang.org/x/mod sources")
+for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
+  command -v "$tool" >/dev/null 2>&1 || { missing+=("ceph ($tool)"); break; }
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "test dependencies missing: ${missing[*]}" >&2

@@ -59,6 +59,7 @@ export interface S3StoreOptions {
 }
 
 const DEFAULT_PART_SIZE = 8 << 20;
+const MAX_CONNECTIONS = 256;
 /** Concurrent conditional writes to one key may be refused with 409 while another is in flight; AWS says retry. */
 const CONFLICT_RETRIES = 5;
 
@@ -90,6 +91,13 @@ export class S3Store implements Store {
       forcePathStyle: options.forcePathStyle,
       requestChecksumCalculation: checksums,
       responseChecksumValidation: checksums,
+      // Every zip being served holds a connection for as long as its client takes to read it; the SDK's
+      // default of 50 connections would queue the next download behind them.
+      requestHandler: {
+        connectionTimeout: 10_000,
+        httpAgent: { keepAlive: true, maxSockets: MAX_CONNECTIONS },
+        httpsAgent: { keepAlive: true, maxSockets: MAX_CONNECTIONS },
+      },
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
@@ -155,6 +155,27 @@ export function serveFromS3(gateway: () => Radosgw): void {
     assert.ok(failed instanceof Error);
     assert.match(failed.message, /s3:\/\/modgate-missing\/proxy\/.*check s3Bucket, s3Endpoint/s);
     assert.doesNotMatch(failed.message, new RegExp(env.AWS_SECRET_ACCESS_KEY!));
+  });
+
+  test('/readyz answers 503 naming the bucket once the bucket cannot be reached', async () => {
+    const gw = gateway();
+    const own = await gw.createBucket();
+    const args = s3Args.map((arg) => (arg === bucket ? own : arg));
+    const replica = await ModgateProcess.start(
+      ['--upstream', 'off', '--data', join(fixture.dir, 'readyz'), ...args],
+      gw.credentialsEnv,
+    );
+    try {
+      assert.equal((await fetch(`${replica.url}/readyz`)).status, 200);
+      const raw = gw.client();
+      await raw.send(new DeleteBucketCommand({ Bucket: own }));
+      raw.destroy();
+      const answer = await fetch(`${replica.url}/readyz`);
+      assert.equal(answer.status, 503);
+      assert.match(await answer.text(), new RegExp(`not ready: storage is not reachable .*s3://${own}/`));
+    } finally {
+      await replica.stop();
+    }
   });
 
   async function bucketKeys(): Promise<string[]> {
