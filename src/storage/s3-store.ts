@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -130,7 +131,13 @@ export class S3Store implements Store {
       );
       // A ranged answer's Content-Length is the range's; the object's size is after the slash of Content-Range.
       const size = range ? Number(got.ContentRange?.split('/')[1]) : got.ContentLength;
-      return { info: objectInfo(got, size), body: got.Body as Readable };
+      const body = got.Body as Readable;
+      try {
+        return { info: objectInfo(got, size), body };
+      } catch (err) {
+        body.destroy();
+        throw err;
+      }
     });
   }
 
@@ -156,6 +163,7 @@ export class S3Store implements Store {
           if (options.ifAbsent && status === 412) return 'exists';
           if (!(options.ifAbsent && status === 409 && attempt < CONFLICT_RETRIES))
             throw this.failure('put', key, err);
+          await setTimeout(50 * 2 ** attempt);
         }
       }
     } finally {

@@ -120,9 +120,9 @@ export function serveFromS3(gateway: () => Radosgw): void {
     assert.equal((await fetch(`${fixture.modgate.url}/readyz`)).status, 200);
   });
 
-  test('a second modgate with an empty data directory and no upstream serves a cold client from the bucket', async () => {
+  test('a second modgate (two workers, empty data directory, no upstream) serves a cold client from the bucket', async () => {
     const replica = await ModgateProcess.start(
-      ['--upstream', 'off', '--data', join(fixture.dir, 'replica'), ...s3Args],
+      ['--upstream', 'off', '--workers', '2', '--data', join(fixture.dir, 'replica'), ...s3Args],
       gateway().credentialsEnv,
     );
     try {
