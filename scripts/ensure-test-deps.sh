@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run before the tests: they need git, the real go command, x/mod's sources, and buildah, a static busybox and
-# openssl for the container builds. When something is missing and this is a Debian machine where we are root
+# Run before the tests: they need git, the real go command, x/mod's sources, Ceph's radosgw, and buildah, a
+# static busybox and openssl for the container builds. When something is missing and this is a Debian machine where we are root
 # (a CI runner, a fresh dev box), install it; otherwise say exactly what to run. The tests never skip for a
 # missing tool.
 set -euo pipefail
@@ -13,6 +13,9 @@ have_go || missing+=(go)
 command -v buildah >/dev/null 2>&1 || missing+=(buildah)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
+  command -v "$tool" >/dev/null 2>&1 || { missing+=("ceph ($tool)"); break; }
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "test dependencies missing: ${missing[*]}" >&2

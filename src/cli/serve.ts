@@ -18,8 +18,8 @@ import { SingleFlight } from '../proxy/singleflight.js';
 import { buildApp } from '../server/app.js';
 import { privatePathScrubber, scrubLogObject } from '../server/scrub-private-paths.js';
 import { createHttpClient } from '../sources/http-client.js';
-import { FsStore } from '../storage/fs-store.js';
 import { setUpChecksumDatabases } from './checksum-setup.js';
+import { openStore } from './open-store.js';
 import { parseServeInputs, type ServeInputs } from './serve-inputs.js';
 import type { ServeConfig } from './settings.js';
 import { supervise } from './supervise.js';
@@ -53,7 +53,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   if (primary) {
     await rm(join(dataDir, LOCKS_DIR), { recursive: true, force: true });
     if (config.workers > 1) {
-      await FsStore.open(dataDir, { cleanStaging: true });
+      await openStore(config, dataDir, { cleanStaging: true });
       await dispatcher.close();
       return supervise(config.workers, logger, {
         upstream: inputs.upstream.name,
@@ -75,7 +75,7 @@ async function serveHere(
   locks: Locks,
 ): Promise<void> {
   // A worker must not clean staging: its siblings may be writing there right now.
-  const store = await FsStore.open(dataDir, { cleanStaging: cluster.isPrimary });
+  const store = await openStore(config, dataDir, { cleanStaging: cluster.isPrimary });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createProxyMetrics(registry);

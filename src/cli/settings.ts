@@ -24,6 +24,20 @@ const oneOf =
   (raw: string | number | boolean) =>
     values.find((v) => v === raw);
 
+const boolean = (raw: string | number | boolean) =>
+  typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined;
+/** A key prefix: slashes around it are dropped and one is put back at the end; no empty, . or .. segments. */
+const keyPrefix = (raw: string | number | boolean) => {
+  if (typeof raw !== 'string') return undefined;
+  const trimmed = raw.trim().replace(/^\/+|\/+$/g, '');
+  if (trimmed === '') return '';
+  return trimmed.split('/').some((part) => part === '' || part === '.' || part === '..')
+    ? undefined
+    : `${trimmed}/`;
+};
+const httpUrl = (raw: string | number | boolean) =>
+  typeof raw === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(raw.trim()) ? raw.trim() : undefined;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting, with its embedded default: `modgate serve` with no configuration at all runs with these. */
@@ -63,6 +77,68 @@ export const SERVE_SETTINGS = {
     default: './modgate-data',
     expected: 'a directory path',
     parse: text,
+  },
+  store: {
+    key: 'store',
+    description:
+      'where artifacts are kept: "fs" (the data directory) or "s3" (a bucket; the data directory then holds only locks and staging files)',
+    default: 'fs' as 'fs' | 's3',
+    expected: 'fs or s3',
+    parse: oneOf(['fs', 's3'] as const),
+  },
+  s3Bucket: {
+    key: 's3Bucket',
+    description:
+      'bucket for store s3; credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance roles)',
+    default: '',
+    expected: 'a bucket name',
+    parse: text,
+  },
+  s3Prefix: {
+    key: 's3Prefix',
+    description: 'key prefix inside the bucket, so that one bucket can hold several caches',
+    default: '',
+    expected: 'a path such as "modgate/" with no empty, "." or ".." segments',
+    parse: keyPrefix,
+  },
+  s3Endpoint: {
+    key: 's3Endpoint',
+    description: 'endpoint of an S3-compatible service (MinIO, Ceph RGW, R2, GCS); empty for AWS S3',
+    default: '',
+    expected: 'an http:// or https:// URL such as "https://minio.example:9000"',
+    parse: httpUrl,
+  },
+  s3Region: {
+    key: 's3Region',
+    description:
+      'bucket region; empty uses AWS_REGION, else us-east-1 (S3-compatible services mostly ignore it)',
+    default: '',
+    expected: 'a region name such as "eu-west-1" or "auto"',
+    parse: text,
+  },
+  s3ForcePathStyle: {
+    key: 's3ForcePathStyle',
+    description:
+      'address buckets as endpoint/bucket rather than bucket.endpoint, as MinIO and Ceph RGW usually need',
+    default: false,
+    expected: 'true or false',
+    parse: boolean,
+  },
+  s3ChecksumMode: {
+    key: 's3ChecksumMode',
+    description:
+      'when the AWS SDK adds and checks its CRC checksums: "when_required" (compatible with every service) or "when_supported" (AWS S3 and recent services)',
+    default: 'when_required' as 'when_required' | 'when_supported',
+    expected: 'when_required or when_supported',
+    parse: oneOf(['when_required', 'when_supported'] as const),
+  },
+  s3ConditionalMultipart: {
+    key: 's3ConditionalMultipart',
+    description:
+      'the service honours If-None-Match on CompleteMultipartUpload (AWS S3, MinIO), so large new zips may go up in parts; otherwise they go up in one request, the only create-if-absent every service honours',
+    default: false,
+    expected: 'true or false',
+    parse: boolean,
   },
   upstream: {
     key: 'upstream',

@@ -8,18 +8,26 @@ export function registerOperationalRoutes(app: FastifyInstance, store: Store, re
   app.get('/healthz', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok\n'));
 
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await access(store.stagingDir, constants.W_OK);
-      return reply.type('text/plain; charset=utf-8').send('ready\n');
-    } catch (err) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send(`not ready: storage staging directory is not writable (${(err as Error).message})\n`);
-    }
+    const problem = await storageProblem(store);
+    if (problem === undefined) return reply.type('text/plain; charset=utf-8').send('ready\n');
+    return reply.code(503).type('text/plain; charset=utf-8').send(`not ready: ${problem}\n`);
   });
 
   app.get('/metrics', async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
+}
+
+async function storageProblem(store: Store): Promise<string | undefined> {
+  try {
+    await access(store.stagingDir, constants.W_OK);
+  } catch (err) {
+    return `storage staging directory is not writable (${(err as Error).message})`;
+  }
+  try {
+    await store.checkReady?.();
+  } catch (err) {
+    return `storage is not reachable (${(err as Error).message})`;
+  }
+  return undefined;
 }

@@ -12,7 +12,7 @@ import {
 } from './store.js';
 
 /** Staging files live inside the data directory so that publishing them is a same-filesystem link or rename. */
-const STAGING = '_modgate/tmp';
+export const STAGING = '_modgate/tmp';
 
 /**
  * A store on the local filesystem whose root is laid out exactly like `$GOMODCACHE/cache/download`.

@@ -39,6 +39,8 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** A local directory for staging downloads before they are verified and put. */
   readonly stagingDir: string;
+  /** For a store behind a network: rejects, saying why, when it cannot be reached now. */
+  checkReady?(): Promise<void>;
 }
 
 /** Refuses keys that could escape the store's root: defence in depth behind the path validation. */

@@ -85,6 +85,15 @@ export class GoSandbox {
   }
 }
 
+/** One object of what `go mod download -json` prints. */
+export interface Download {
+  Path: string;
+  Version: string;
+  Sum?: string;
+  GoModSum?: string;
+  Error?: string;
+}
+
 /** Parses the concatenated JSON objects `go mod download -json` prints. */
 export function parseJsonStream<T>(text: string): T[] {
   const out: T[] = [];

@@ -15,6 +15,7 @@ export class ProxyFixture {
     readonly upstream: UpstreamServer,
     public modgate: ModgateProcess,
     private args: string[],
+    private readonly env: Record<string, string>,
   ) {}
 
   /**
@@ -24,7 +25,7 @@ export class ProxyFixture {
   async restart(extraArgs?: string[]): Promise<void> {
     await this.modgate.stop();
     if (extraArgs) this.args = [...this.args.slice(0, 4), ...extraArgs];
-    this.modgate = await ModgateProcess.start(this.args);
+    this.modgate = await ModgateProcess.start(this.args, this.env);
   }
 
   get tree(): string {
@@ -42,6 +43,8 @@ export class ProxyFixture {
       /** Extra arguments; a function gets the upstream's URL (for --private-upstream, say). */
       args?: string[] | ((upstreamUrl: string) => string[]);
       prepare?: (tree: string) => Promise<void>;
+      /** Environment of the modgate process, such as credentials that never go in arguments. */
+      env?: Record<string, string>;
     } = {},
   ): Promise<ProxyFixture> {
     const dir = await mkdtemp(join(tmpdir(), `modgate-${name}-`));
@@ -51,7 +54,8 @@ export class ProxyFixture {
     const upstream = await UpstreamServer.start(tree);
     const extra = typeof options.args === 'function' ? options.args(upstream.url) : (options.args ?? []);
     const args = ['--upstream', upstream.url, '--data', join(dir, 'data'), ...extra];
-    return new ProxyFixture(dir, upstream, await ModgateProcess.start(args), args);
+    const env = options.env ?? {};
+    return new ProxyFixture(dir, upstream, await ModgateProcess.start(args, env), args, env);
   }
 
   async stop(): Promise<void> {

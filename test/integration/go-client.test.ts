@@ -3,18 +3,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { type FixtureModule, writeProxyTree } from '../helpers/proxy-tree.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
-
-interface Download {
-  Path: string;
-  Version: string;
-  Sum?: string;
-  GoModSum?: string;
-  Error?: string;
-}
 
 const PSEUDO = 'v1.1.1-0.20240301000000-abcdefabcdef';
 
