@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { registerCacheCommand } from '../cachectl/cache-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
 import { serve } from './serve.js';
@@ -36,6 +37,7 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
 
 registerExplainCommand(program);
 registerSumdbCommand(program);
+registerCacheCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
