@@ -20,13 +20,16 @@ export async function verifyFile(
   file: ModuleFile,
   path: string,
 ): Promise<void> {
-  const subject = `${module}@${version} ${file.kind}`;
+  // Messages are reported under `module@version`; they name the file by kind and by key, not by a temporary path.
+  const subject = file.kind;
   if (file.kind === 'zip') {
     let actual: string;
     try {
       actual = (await inspectModuleZip(path, module, version)).h1;
     } catch (err) {
-      throw new IntegrityError(`${subject}: not a valid module zip: ${(err as Error).message}`);
+      throw new IntegrityError(
+        `${subject}: not a valid module zip: ${(err as Error).message.replaceAll(path, file.key)}`,
+      );
     }
     return compare(subject, file.expected, actual);
   }
