@@ -14,6 +14,8 @@ export function registerCacheCommand(program: Command): void {
     );
   const common = (command: Command): Command =>
     command
+      // A flag commander refuses is bad input like any other: the documented status, not commander's 1.
+      .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT))
       .option('--project <dir>', 'the Go module or workspace whose go.sum files say what is needed', '.')
       .option('--gomodcache <dir>', 'the module cache (default: go env GOMODCACHE)')
       .addOption(new Option('--jobs <n>', 'transfers at once').default(8).argParser(positiveInteger))
