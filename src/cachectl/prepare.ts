@@ -24,24 +24,34 @@ export interface Prepared {
   backend: ReadBackend | WriteBackend;
 }
 
-/** Input problems every command reports the same way: a message and the bad-input exit status. */
-export function isInputError(err: unknown): err is Error {
+/** Problems with what the user gave: reported as a message and the bad-input status, never as a crash. */
+function isInputError(err: unknown): err is Error {
   return err instanceof GoSumError || err instanceof BackendError || err instanceof GoMissingError;
 }
 
+/**
+ * Reads the project's go.sum files, finds the module cache and opens the backend. Bad input is reported on
+ * stderr under the command's name and gives undefined: the caller exits with the bad-input status.
+ */
 export async function prepare(
+  command: 'save' | 'restore',
   options: { project: string; gomodcache?: string },
   backendSpec: string,
-  purpose: 'save' | 'restore',
-): Promise<Prepared> {
-  const { entries } = await readProjectSums(options.project, process.env);
-  const moduleCache = await moduleCacheDir(options.gomodcache, process.env);
-  const backend = await openBackend(backendSpec, purpose);
-  return {
-    projectDir: options.project,
-    modules: entries.map(moduleFiles),
-    downloadCache: join(moduleCache, 'cache', 'download'),
-    moduleCache,
-    backend,
-  };
+): Promise<Prepared | undefined> {
+  try {
+    const { entries } = await readProjectSums(options.project, process.env);
+    const moduleCache = await moduleCacheDir(options.gomodcache, process.env);
+    const backend = await openBackend(backendSpec, command);
+    return {
+      projectDir: options.project,
+      modules: entries.map(moduleFiles),
+      downloadCache: join(moduleCache, 'cache', 'download'),
+      moduleCache,
+      backend,
+    };
+  } catch (err) {
+    if (!isInputError(err)) throw err;
+    process.stderr.write(`modgate cache ${command}: ${err.message}\n`);
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
 import { GoMissingError } from './go-command.js';
 import { type CheckResult, offlineCheck } from './offline-check.js';
-import { type CommonOptions, isInputError, type Prepared, prepare } from './prepare.js';
+import { type CommonOptions, prepare } from './prepare.js';
 import { createProgress } from './progress.js';
 import { missLines, problemLines, restoreJson, restoreSummary } from './report.js';
 import { restoreModules } from './restore.js';
@@ -17,14 +17,8 @@ export interface RestoreOptions extends CommonOptions {
 /** `modgate cache restore`: returns the exit status. */
 export async function runRestore(options: RestoreOptions): Promise<number> {
   const started = performance.now();
-  let prepared: Prepared;
-  try {
-    prepared = await prepare(options, options.from, 'restore');
-  } catch (err) {
-    if (!isInputError(err)) throw err;
-    process.stderr.write(`modgate cache restore: ${err.message}\n`);
-    return EXIT_BAD_INPUT;
-  }
+  const prepared = await prepare('restore', options, options.from);
+  if (!prepared) return EXIT_BAD_INPUT;
   const { backend, modules, projectDir } = prepared;
   const destination = options.into === undefined ? prepared.downloadCache : resolve(options.into);
   let report: Awaited<ReturnType<typeof restoreModules>>;

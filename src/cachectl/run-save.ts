@@ -1,6 +1,6 @@
 import { isWritable } from './backend.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes.js';
-import { type CommonOptions, isInputError, prepare } from './prepare.js';
+import { type CommonOptions, prepare } from './prepare.js';
 import { createProgress } from './progress.js';
 import { problemLines, saveJson, saveSummary } from './report.js';
 import { saveModules } from './save.js';
@@ -8,14 +8,8 @@ import { saveModules } from './save.js';
 /** `modgate cache save`: returns the exit status. */
 export async function runSave(options: CommonOptions & { to: string }): Promise<number> {
   const started = performance.now();
-  let prepared: Awaited<ReturnType<typeof prepare>>;
-  try {
-    prepared = await prepare(options, options.to, 'save');
-  } catch (err) {
-    if (!isInputError(err)) throw err;
-    process.stderr.write(`modgate cache save: ${err.message}\n`);
-    return EXIT_BAD_INPUT;
-  }
+  const prepared = await prepare('save', options, options.to);
+  if (!prepared) return EXIT_BAD_INPUT;
   const { backend, modules, downloadCache } = prepared;
   try {
     if (!isWritable(backend)) {

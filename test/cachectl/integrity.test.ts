@@ -57,34 +57,37 @@ describe('cache restore and save refuse what does not match go.sum', () => {
     assert.notEqual(build.code, 0);
   });
 
-  test('an altered go.mod is refused', async () => {
-    const store = await freshStore();
-    await writeFile(
-      join(store, DEP, 'v1.0.0.mod'),
-      'module example.com/Dep\n\ngo 1.19\n\nrequire evil.example v1.0.0\n',
-    );
-    const result = await p.cacheJson<RestoreJson>(['restore', '--from', store]);
-    assert.equal(result.code, 1);
-    assert.match(result.report.errors[0]?.message ?? '', /^mod: checksum mismatch: go.sum has h1:/);
-    assert.deepEqual(await depFilesRestored(), []);
-  });
-
-  test('something that is no zip at all is refused', async () => {
-    const store = await freshStore();
-    await writeFile(join(store, DEP, 'v1.0.0.zip'), 'not a zip');
-    const result = await p.cacheJson<RestoreJson>(['restore', '--from', store]);
-    assert.equal(result.code, 1);
-    assert.match(result.report.errors[0]?.message ?? '', /^zip: not a valid module zip: /);
-    assert.deepEqual(await depFilesRestored(), []);
-  });
-
-  test('an .info for another version is refused', async () => {
-    const store = await freshStore();
-    await writeFile(join(store, DEP, 'v1.0.0.info'), '{"Version":"v9.9.9"}');
-    const result = await p.cacheJson<RestoreJson>(['restore', '--from', store]);
-    assert.equal(result.code, 1);
-    assert.match(result.report.errors[0]?.message ?? '', /^info: describes version "v9.9.9" instead/);
-  });
+  // Each spoils one file of Dep v1.0.0 in the store: the version is refused, and none of its files is written.
+  const spoiled: Array<{ what: string; file: string; content: string; message: RegExp }> = [
+    {
+      what: 'an altered go.mod',
+      file: 'v1.0.0.mod',
+      content: 'module example.com/Dep\n\ngo 1.19\n\nrequire evil.example v1.0.0\n',
+      message: /^mod: checksum mismatch: go.sum has h1:/,
+    },
+    {
+      what: 'something that is no zip at all',
+      file: 'v1.0.0.zip',
+      content: 'not a zip',
+      message: /^zip: not a valid module zip: /,
+    },
+    {
+      what: 'an .info for another version',
+      file: 'v1.0.0.info',
+      content: '{"Version":"v9.9.9"}',
+      message: /^info: describes version "v9.9.9" instead/,
+    },
+  ];
+  for (const { what, file, content, message } of spoiled) {
+    test(`${what} is refused`, async () => {
+      const store = await freshStore();
+      await writeFile(join(store, DEP, file), content);
+      const result = await p.cacheJson<RestoreJson>(['restore', '--from', store]);
+      assert.equal(result.code, 1);
+      assert.match(result.report.errors[0]?.message ?? '', message);
+      assert.deepEqual(await depFilesRestored(), []);
+    });
+  }
 
   test('a module the store lacks is a miss: exit 3, or 0 with --allow-incomplete', async () => {
     const store = await freshStore();
