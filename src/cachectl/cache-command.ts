@@ -37,7 +37,7 @@ export function registerCacheCommand(program: Command): void {
     cache
       .command('restore')
       .description(
-        'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into\n' +
+        'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into ' +
           '$GOMODCACHE/cache/download (or --into DIR, a tree for GOPROXY=file://DIR).',
       )
       .requiredOption('--from <backend>', 'dir:/path, a plain path, or http(s)://modgate-server')

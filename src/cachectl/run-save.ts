@@ -27,6 +27,13 @@ export async function runSave(options: CommonOptions & { to: string }): Promise<
     const report = await saveModules(backend, downloadCache, modules, { jobs: options.jobs, progress });
     const timing = { seconds: Math.round(performance.now() - started) / 1000 };
     process.stderr.write(problemLines('save', report.errors, 'not uploaded'));
+    if (report.modules > 0 && report.uploaded + report.alreadyStored + report.errors.length === 0) {
+      // Most likely the wrong module cache, or a save before anything was downloaded: worth a word in the log.
+      process.stderr.write(
+        `modgate cache save: none of the modules go.sum lists is in ${downloadCache}: ` +
+          'run it after "go mod download", with the module cache go used (--gomodcache)\n',
+      );
+    }
     process.stdout.write(
       options.json ? saveJson(backend.name, report, timing) : saveSummary(backend.name, report, timing),
     );

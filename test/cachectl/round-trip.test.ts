@@ -16,6 +16,13 @@ describe('cache save and restore round trip with the real go command', () => {
     await p?.dispose();
   });
 
+  test('save from a module cache that holds nothing of go.sum says so', async () => {
+    const empty = await p.cache(['save', '--to', p.store, '--gomodcache', join(p.dir, 'empty-modcache')]);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.match(empty.stdout, / 0 files uploaded .* 6 not downloaded here/);
+    assert.match(empty.stderr, /none of the modules go\.sum lists is in .*empty-modcache\/cache\/download/);
+  });
+
   test('save uploads every downloaded module file once, then nothing', async () => {
     const first = await p.cacheJson<SaveJson>(['save', '--to', p.store]);
     assert.equal(first.code, 0, first.stderr);
