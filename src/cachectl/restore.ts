@@ -62,15 +62,15 @@ export async function restoreModules(
           report.alreadyPresent++;
           continue;
         }
+        await mkdir(dirname(target), { recursive: true });
         const body = await backend.open(file.key);
         if (body === undefined) {
           if (file.required) report.misses.push({ module: m.module, version: m.version, file: file.kind });
           continue;
         }
-        // go's own temporary names (`<file>*.tmp`), which it removes if a crash leaves one behind.
+        // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
         const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
         fetched.push({ temp, target });
-        await mkdir(dirname(target), { recursive: true });
         bytes += await writeCounted(body, temp);
         await verifyFile(m.module, m.version, file, temp);
         hits++;
