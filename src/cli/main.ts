@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { registerDoctorCommand } from '../doctor/doctor-command.js';
+import { registerCacheCommand } from '../cachectl/cache-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
@@ -42,6 +43,7 @@ registerDoctorCommand(program);
 registerInitCommand(program);
 registerSumdbCommand(program);
 registerTokenCommand(program);
+registerCacheCommand(program);
 
 function describeDefault(name: string, value: unknown): string {
   if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')

@@ -262,3 +262,18 @@ function unquoteEscape(s: string, i: number): { bytes: number[]; next: number } 
   }
   return undefined;
 }
+
+/**
+ * The module directories a go.work file lists in its `use` directives (single-line or block), unquoted,
+ * relative to the go.work file as written. Throws on an argument that is quoted badly or not exactly one.
+ */
+export function workspaceUses(gowork: string | Uint8Array): string[] {
+  const dirs: string[] = [];
+  for (const args of directives(text(gowork), 'use')) {
+    const arg = args.length === 1 ? args[0]! : undefined;
+    const dir = arg !== undefined && (arg[0] === '"' || arg[0] === '`') ? goUnquote(arg) : arg;
+    if (dir === undefined) throw new Error(`malformed use directive: ${args.join(' ') || '(empty)'}`);
+    dirs.push(dir);
+  }
+  return dirs;
+}

@@ -1,0 +1,60 @@
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { type PutResult, type Store, stagingPath } from '../storage/store.js';
+
+/** Where `cache restore` reads module files from. Keys are `cache/download` paths (module-files.ts). */
+export interface ReadBackend {
+  /** For messages and reports; never holds credentials. */
+  readonly name: string;
+  /** Something to tell the user before restoring, such as "this directory does not exist yet". */
+  readonly note?: string;
+  /** The object's bytes, or undefined when the backend does not have it. */
+  open(key: string): Promise<Readable | undefined>;
+  close(): Promise<void>;
+}
+
+/** Where `cache save` writes module files: a directory, S3, any Store. */
+export interface WriteBackend extends ReadBackend {
+  has(key: string): Promise<boolean>;
+  /** A fresh local path to copy a file to before `put`. */
+  stagingFile(): string;
+  /** Stores a staged file under key unless something is already there; the staged file may be consumed. */
+  put(key: string, staged: string): Promise<PutResult>;
+}
+
+export function isWritable(backend: ReadBackend): backend is WriteBackend {
+  return 'put' in backend;
+}
+
+/**
+ * Any Store as a cache backend. Stores use the `cache/download` layout already, so a directory store is itself
+ * a GOPROXY=file:// tree, and an S3 store needs nothing more than `new StoreBackend(s3Store, 's3://…')`.
+ */
+export class StoreBackend implements WriteBackend {
+  constructor(
+    private readonly store: Store,
+    readonly name: string,
+  ) {}
+
+  async open(key: string): Promise<Readable | undefined> {
+    return (await this.store.read(key))?.body;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.store.stat(key)) !== undefined;
+  }
+
+  stagingFile(): string {
+    return stagingPath(this.store);
+  }
+
+  async put(key: string, staged: string): Promise<PutResult> {
+    try {
+      return await this.store.put(key, { file: staged }, { ifAbsent: true });
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {}
+}

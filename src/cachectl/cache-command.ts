@@ -1,0 +1,65 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
+import type { CommonOptions } from './prepare.js';
+import { runRestore } from './run-restore.js';
+import { runSave } from './run-save.js';
+
+export function registerCacheCommand(program: Command): void {
+  const cache = program
+    .command('cache')
+    .description(
+      'Persist the module downloads of a Go project between CI runs, one verified object per module version.\n' +
+        `Exit status: ${EXIT_OK} done, ${EXIT_FAILED} a module was refused or failed to transfer, ` +
+        `${EXIT_BAD_INPUT} bad input, ${EXIT_INCOMPLETE} restore incomplete.`,
+    );
+  const common = (command: Command): Command =>
+    command
+      // A flag commander refuses is bad input like any other: the documented status, not commander's 1.
+      .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT))
+      .option('--project <dir>', 'the Go module or workspace whose go.sum files say what is needed', '.')
+      .option('--gomodcache <dir>', 'the module cache (default: go env GOMODCACHE)')
+      .addOption(new Option('--jobs <n>', 'transfers at once').default(8).argParser(positiveInteger))
+      .option('--json', 'print one JSON report on stdout instead of the summary line', false);
+
+  common(
+    cache
+      .command('save')
+      .description(
+        'Upload the go.sum modules of $GOMODCACHE/cache/download that the cache lacks, each checked against go.sum.\n' +
+          'A GOPROXY server fills itself as it serves, so saving to an http(s) URL uploads nothing.',
+      )
+      .requiredOption('--to <backend>', 'dir:/path, a plain path, or http(s)://modgate-server'),
+  ).action(async (options: CommonOptions & { to: string }) => {
+    process.exitCode = await runSave(options);
+  });
+
+  common(
+    cache
+      .command('restore')
+      .description(
+        'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into ' +
+          '$GOMODCACHE/cache/download (or --into DIR, a tree for GOPROXY=file://DIR).',
+      )
+      .requiredOption('--from <backend>', 'dir:/path, a plain path, or http(s)://modgate-server')
+      .option('--into <dir>', 'write a GOPROXY=file:// tree here instead of into the module cache')
+      .option('--check', 'then run "go mod download" with no network to prove the restore complete', false)
+      .option(
+        '--allow-incomplete',
+        `exit ${EXIT_OK} rather than ${EXIT_INCOMPLETE} when modules are missing`,
+        false,
+      ),
+  ).action(
+    async (
+      options: CommonOptions & { from: string; into?: string; check: boolean; allowIncomplete: boolean },
+    ) => {
+      process.exitCode = await runRestore(options);
+    },
+  );
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError('give a whole number from 1 to 256');
+  return n;
+}

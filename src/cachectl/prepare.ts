@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { ReadBackend, WriteBackend } from './backend.js';
+import { GoMissingError } from './go-command.js';
+import { GoSumError } from './go-sum.js';
+import { moduleCacheDir } from './module-cache-dir.js';
+import { type ModuleFiles, moduleFiles } from './module-files.js';
+import { BackendError, openBackend } from './open-backend.js';
+import { readProjectSums } from './project-sums.js';
+
+export interface CommonOptions {
+  project: string;
+  gomodcache?: string;
+  jobs: number;
+  json: boolean;
+}
+
+/** Everything save and restore need before moving a byte, or the message that says why they cannot start. */
+export interface Prepared {
+  projectDir: string;
+  modules: ModuleFiles[];
+  /** `$GOMODCACHE/cache/download`. */
+  downloadCache: string;
+  moduleCache: string;
+  backend: ReadBackend | WriteBackend;
+}
+
+/** Problems with what the user gave: reported as a message and the bad-input status, never as a crash. */
+function isInputError(err: unknown): err is Error {
+  return err instanceof GoSumError || err instanceof BackendError || err instanceof GoMissingError;
+}
+
+/**
+ * Reads the project's go.sum files, finds the module cache and opens the backend. Bad input is reported on
+ * stderr under the command's name and gives undefined: the caller exits with the bad-input status.
+ */
+export async function prepare(
+  command: 'save' | 'restore',
+  options: { project: string; gomodcache?: string },
+  backendSpec: string,
+): Promise<Prepared | undefined> {
+  try {
+    const { entries } = await readProjectSums(options.project, process.env);
+    const moduleCache = await moduleCacheDir(options.gomodcache, process.env);
+    const backend = await openBackend(backendSpec, command);
+    return {
+      projectDir: options.project,
+      modules: entries.map(moduleFiles),
+      downloadCache: join(moduleCache, 'cache', 'download'),
+      moduleCache,
+      backend,
+    };
+  } catch (err) {
+    if (!isInputError(err)) throw err;
+    process.stderr.write(`modgate cache ${command}: ${err.message}\n`);
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadBackend } from './backend.js';
+import { eachModule, type ModuleProblem } from './each-module.js';
+import { byModuleVersion } from './go-sum.js';
+import type { FileKind, ModuleFiles } from './module-files.js';
+import type { Progress } from './progress.js';
+import { verifyFile } from './verify-file.js';
+
+/** A required file the backend does not have. */
+export interface MissingFile {
+  module: string;
+  version: string;
+  file: FileKind;
+}
+
+export interface RestoreReport {
+  modules: number;
+  /** Files fetched from the backend, checked and written. */
+  hits: number;
+  /** Files already in the destination: not fetched again (go never changes a file once in its cache). */
+  alreadyPresent: number;
+  /** Required files the backend lacks: go will have to download them. */
+  misses: MissingFile[];
+  bytes: number;
+  /** Versions refused (checksum mismatch, bad zip) or that failed to transfer; nothing was written for them. */
+  errors: ModuleProblem[];
+}
+
+/**
+ * Fetches the files of every go.sum entry into `destination`, a directory in the `cache/download` layout: either
+ * `$GOMODCACHE/cache/download` itself or a tree for GOPROXY=file://. A version's files are fetched to temporary
+ * names beside their targets and renamed into place only once every one of them matches go.sum, so a tampered
+ * object leaves nothing behind. The `.ziphash` go would write is written too, saving go a second hash pass.
+ */
+export async function restoreModules(
+  backend: ReadBackend,
+  destination: string,
+  modules: readonly ModuleFiles[],
+  options: { jobs: number; progress: Progress },
+): Promise<RestoreReport> {
+  const report: RestoreReport = {
+    modules: modules.length,
+    hits: 0,
+    alreadyPresent: 0,
+    misses: [],
+    bytes: 0,
+    errors: [],
+  };
+  report.errors = await eachModule(modules, options.jobs, options.progress, async (m) => {
+    const fetched: Array<{ temp: string; target: string }> = [];
+    try {
+      let bytes = 0;
+      let hits = 0;
+      for (const file of m.files) {
+        const target = join(destination, file.key);
+        if (await exists(target)) {
+          report.alreadyPresent++;
+          continue;
+        }
+        await mkdir(dirname(target), { recursive: true });
+        const body = await backend.open(file.key);
+        if (body === undefined) {
+          if (file.required) report.misses.push({ module: m.module, version: m.version, file: file.kind });
+          continue;
+        }
+        // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
+        const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
+        fetched.push({ temp, target });
+        bytes += await writeCounted(body, temp);
+        await verifyFile(m.module, m.version, file, temp);
+        hits++;
+        if (file.kind === 'zip' && m.zipHash !== undefined) {
+          const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
+          await writeFile(hashTemp, m.zipHash);
+          // Listed before the zip, so the .ziphash is in place by the time go can see the .zip.
+          fetched.splice(fetched.length - 1, 0, { temp: hashTemp, target: `${target}hash` });
+        }
+      }
+      for (const { temp, target } of fetched) await rename(temp, target);
+      report.hits += hits;
+      report.bytes += bytes;
+      return bytes;
+    } finally {
+      await Promise.all(fetched.map(({ temp }) => rm(temp, { force: true })));
+    }
+  });
+  report.misses.sort(byModuleVersion);
+  return report;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Streams a body to a new file and returns how many bytes it held. */
+async function writeCounted(body: NodeJS.ReadableStream, path: string): Promise<number> {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(body, counter, createWriteStream(path, { flags: 'wx' }));
+  return bytes;
+}

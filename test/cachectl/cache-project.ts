@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GoSandbox, goBinary } from '../helpers/go.js';
+import { type FixtureModule, writeProxyTree } from '../helpers/proxy-tree.js';
+import { UpstreamServer } from '../helpers/upstream-server.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** Two dependencies, one of them in two versions so that a test can bump it. */
+export const MODULES: FixtureModule[] = [
+  {
+    path: 'example.com/app/lib',
+    version: 'v1.0.0',
+    goMod: 'module example.com/app/lib\n\ngo 1.19\n\nrequire example.com/Dep v1.0.0\n',
+    files: {
+      'lib.go': 'package lib\n\nimport "example.com/Dep"\n\nfunc Name() string { return dep.Name }\n',
+    },
+  },
+  {
+    path: 'example.com/Dep',
+    version: 'v1.0.0',
+    files: { 'dep.go': 'package dep\n\nconst Name = "v1.0.0"\n' },
+  },
+  {
+    path: 'example.com/Dep',
+    version: 'v1.1.0',
+    files: { 'dep.go': 'package dep\n\nconst Name = "v1.1.0"\n' },
+  },
+];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A Go project depending on fixture modules served by a request-counting upstream, its own go sandbox (module
+ * cache, GOPATH), and a directory for cache stores: what a CI job has, minus the network.
+ */
+export class CacheProject {
+  private constructor(
+    readonly dir: string,
+    readonly upstream: UpstreamServer,
+    readonly go: GoSandbox,
+  ) {}
+
+  static async create(name: string): Promise<CacheProject> {
+    const dir = await mkdtemp(join(tmpdir(), `modgate-${name}-`));
+    await writeProxyTree(join(dir, 'tree'), MODULES);
+    const project = new CacheProject(
+      dir,
+      await UpstreamServer.start(join(dir, 'tree')),
+      await GoSandbox.create(),
+    );
+    await mkdir(project.projectDir);
+    await writeFile(join(project.projectDir, 'go.mod'), 'module example.com/app\n\ngo 1.21\n');
+    await writeFile(
+      join(project.projectDir, 'main.go'),
+      'package main\n\nimport "example.com/app/lib"\n\nfunc main() { println(lib.Name()) }\n',
+    );
+    return project;
+  }
+
+  get projectDir(): string {
+    return join(this.dir, 'project');
+  }
+
+  get store(): string {
+    return join(this.dir, 'store');
+  }
+
+  /** Runs go in the project with the counting upstream as its only GOPROXY. */
+  async goOnline(args: string[]): Promise<void> {
+    const result = await this.go.run(args, { cwd: this.projectDir, env: { GOPROXY: this.upstream.url } });
+    assert.equal(result.code, 0, `go ${args.join(' ')}: ${result.stderr}`);
+  }
+
+  /** `go get` the first dependencies and download everything, as a CI job's first run does. */
+  async downloadDependencies(): Promise<void> {
+    await this.goOnline(['get', 'example.com/app/lib@v1.0.0']);
+    await this.goOnline(['mod', 'download']);
+  }
+
+  /** Runs `modgate cache ...` as a user would, with go on PATH and the sandbox's go environment. */
+  cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    const goEnv = this.go.env(env);
+    goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [MAIN, 'cache', ...args],
+        { cwd: this.projectDir, env: goEnv, timeout: 120_000 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+        },
+      );
+    });
+  }
+
+  /** Like `cache`, parsing the --json report (which must be there whatever the exit status). */
+  async cacheJson<T>(args: string[], env: Record<string, string> = {}): Promise<CliResult & { report: T }> {
+    const result = await this.cache([...args, '--json'], env);
+    try {
+      return { ...result, report: JSON.parse(result.stdout) as T };
+    } catch {
+      throw new Error(`no JSON report (exit ${result.code}): ${result.stdout}${result.stderr}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.upstream.stop();
+    await this.go.dispose();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The fields of the --json reports that tests read. */
+export interface SaveJson {
+  uploaded: number;
+  alreadyStored: number;
+  notDownloaded: number;
+  bytes: number;
+  uploadedModules: string[];
+  errors: Array<{ module: string; version: string; message: string }>;
+}
+
+export interface RestoreJson {
+  hits: number;
+  alreadyPresent: number;
+  bytes: number;
+  misses: Array<{ module: string; version: string; file: string }>;
+  errors: Array<{ module: string; version: string; message: string }>;
+  check: { ok: boolean; output: string } | null;
+}
