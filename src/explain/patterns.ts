@@ -223,7 +223,8 @@ export const PATTERNS: readonly FailurePattern[] = [
     cause: (c) =>
       `${proxyOf(c)} answered ${c.groups.status} for ${subject(c)}: it needs credentials that this environment does not send.`,
     fix: (c) =>
-      `Give go the credentials for ${hostOf(c.url) ?? 'the proxy'}: a ~/.netrc line \`machine ${hostOf(c.url)?.replace(/:\d+$/, '') ?? 'proxy.example.com'} login USER password TOKEN\` (mounted as a build secret: \`RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download\`), or GOAUTH on Go >= 1.24.`,
+      // go matches the netrc machine against the URL's host including any port, and sends it over https only.
+      `Give go the credentials for ${hostOf(c.url) ?? 'the proxy'}: a ~/.netrc line \`machine ${hostOf(c.url) ?? 'proxy.example.com'} login USER password TOKEN\` (the machine is the GOPROXY host with its port, if any; go sends it over https only; in a Docker build mount it as a secret: \`RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download\`), or GOAUTH on Go >= 1.24.`,
     infer: (c) => [`the GOPROXY entry ${proxyOf(c)} requires authentication`],
   },
   {
