@@ -2,7 +2,7 @@
  * Building findings: a rule gives a span in a file's text and its words; this fills in the rule's ID, default
  * severity and the 1-based location.
  */
-import type { Finding, Fix, Rule, TextEdit } from '../model.js';
+import type { Finding, Fix, Location, Rule, TextEdit } from '../model.js';
 import type { Span } from '../parsers/dockerfile.js';
 import type { TextIndex } from '../text-index.js';
 
@@ -16,15 +16,28 @@ export interface FindingInput {
 }
 
 export function finding(rule: Rule, input: FindingInput): Finding {
-  const result: Finding = {
-    ruleId: rule.id,
-    severity: rule.defaultSeverity,
-    message: input.message,
+  return findingAt(rule, {
     location: {
       file: input.file,
       start: input.index.position(input.span.start),
       end: input.index.position(input.span.end),
     },
+    message: input.message,
+    advice: input.advice,
+    fix: input.fix,
+  });
+}
+
+/** A finding of the rule at a location already worked out; a fix with no edits is dropped. */
+export function findingAt(
+  rule: Rule,
+  input: { location: Location; message: string; advice: string; fix?: Fix | undefined },
+): Finding {
+  const result: Finding = {
+    ruleId: rule.id,
+    severity: rule.defaultSeverity,
+    message: input.message,
+    location: input.location,
     advice: input.advice,
   };
   if (input.fix && input.fix.edits.length > 0) result.fix = input.fix;

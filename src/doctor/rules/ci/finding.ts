@@ -1,5 +1,6 @@
 import type { Finding, Fix, Rule, TextEdit } from '../../model.js';
 import type { YamlFile } from '../../parsers/ci/yaml-file.js';
+import { findingAt } from '../finding.js';
 
 /** What the CI rules pass to build a finding: the offending text span and the words around it. */
 export interface FindingSpec {
@@ -11,14 +12,7 @@ export interface FindingSpec {
 
 export function ciFinding(rule: Rule, file: YamlFile, spec: FindingSpec): Finding {
   const [start, end] = 'start' in spec.range ? [spec.range.start, spec.range.end] : spec.range;
-  const finding: Finding = {
-    ruleId: rule.id,
-    severity: rule.defaultSeverity,
-    message: spec.message,
-    location: file.location(start, end),
-    advice: spec.advice,
-  };
-  return spec.fix ? { ...finding, fix: spec.fix } : finding;
+  return findingAt(rule, { ...spec, location: file.location(start, end) });
 }
 
 /** A fix only when every edit could be made: a partial fix would leave the file half-changed. */
