@@ -68,7 +68,7 @@ export function goVersion(gomod: string | Uint8Array): string | undefined {
 }
 
 /** The arguments of each `verb` directive, single-line or inside a `verb (` … `)` block. */
-function* directives(source: string, verb: string): Generator<string[]> {
+export function* directives(source: string, verb: string): Generator<string[]> {
   let blockVerb: string | undefined;
   for (const line of source.split('\n')) {
     const tokens = tokenize(stripLine(line));
@@ -202,7 +202,7 @@ export function legacyGoMod(modulePath: string): string {
 }
 
 /** strconv.Unquote for a whole "…" or `…` string; undefined on a syntax error. */
-function goUnquote(s: string): string | undefined {
+export function goUnquote(s: string): string | undefined {
   if (s.length < 2) return undefined;
   const quote = s[0];
   if (quote === '`') {
