@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { NotFoundError, UpstreamError } from '../../src/sources/errors.js';
+import { GitSource, type GitSourceOptions } from '../../src/sources/git/git-source.js';
+import { GitFixture } from '../helpers/git-fixture.js';
+
+let dir: string;
+let root: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'modgate-git-mirror-'));
+  root = join(dir, 'git');
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+let counter = 0;
+/** A fresh one-tag repository under example.org, mapped to its bare directory. */
+async function repository(): Promise<{ fixture: GitFixture; module: string }> {
+  const name = `lib${++counter}`;
+  const module = `example.org/${name}`;
+  const fixture = await GitFixture.create(root, module);
+  await fixture.commit('v1.0.0', { files: { 'go.mod': `module ${module}\n`, 'lib.go': 'package lib\n' } });
+  await fixture.tag('v1.0.0');
+  await fixture.publish();
+  return { fixture, module };
+}
+
+function gitSource(data: string, extra: Partial<GitSourceOptions> = {}): GitSource {
+  return new GitSource({
+    dataDir: data,
+    mappings: [{ pattern: 'example.org/*', url: `file://${root}/{root}` }],
+    ...extra,
+  });
+}
+
+const mirrorsIn = (data: string) => readdir(join(data, '_modgate', 'git'));
+
+describe('git mirrors', () => {
+  test('one persistent bare mirror per repository, brought up to date in place', async () => {
+    const { fixture, module } = await repository();
+    const data = join(dir, 'data-incremental');
+    await gitSource(data, { refreshIntervalMs: 0 }).info(module, 'v1.0.0');
+    const [mirror, ...others] = await mirrorsIn(data);
+    assert.deepEqual(others, []);
+    const marker = join(data, '_modgate', 'git', mirror!, 'marker');
+    await writeFile(marker, 'still the same mirror');
+
+    await fixture.commit('v1.1.0', { files: { 'lib.go': 'package lib\n\n// 1.1\n' } });
+    await fixture.tag('v1.1.0');
+    await fixture.publish();
+    // A new process on the same data directory reuses the mirror and fetches only what changed.
+    const next = gitSource(data, { refreshIntervalMs: 0 });
+    assert.equal(JSON.parse((await next.info(module, 'v1.1.0')).toString()).Version, 'v1.1.0');
+    assert.equal(await next.list(module), 'v1.0.0\nv1.1.0\n');
+    assert.ok(existsSync(marker), 'the mirror was not made again');
+    assert.deepEqual(await mirrorsIn(data), [mirror]);
+  });
+
+  test('within the refresh interval the remote is not asked again', async () => {
+    const { fixture, module } = await repository();
+    const source = gitSource(join(dir, 'data-interval'), { refreshIntervalMs: 3_600_000 });
+    assert.equal(await source.list(module), 'v1.0.0\n');
+    await fixture.commit('v1.1.0', { files: { 'lib.go': 'package lib\n\n// 1.1\n' } });
+    await fixture.tag('v1.1.0');
+    await fixture.publish();
+    assert.equal(await source.list(module), 'v1.0.0\n');
+  });
+
+  test('a missing repository is not-found, naming the repository and the git command', async () => {
+    const source = gitSource(join(dir, 'data-missing'));
+    await assert.rejects(source.info('example.org/nothing-here', 'v1.0.0'), (err: Error) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.match(
+        err.message,
+        new RegExp(`file://${root}/example.org/nothing-here: git ls-remote -q origin`),
+      );
+      return true;
+    });
+  });
+
+  test('credentials in a repository URL never appear in errors', async () => {
+    const source = new GitSource({
+      dataDir: join(dir, 'data-credentials'),
+      mappings: [{ pattern: 'corp.example/*', url: 'https://user:s3cret-token@127.0.0.1:1/{path}' }],
+    });
+    await assert.rejects(source.list('corp.example/lib'), (err: Error) => {
+      assert.ok(err instanceof UpstreamError, String(err));
+      assert.doesNotMatch(err.message, /s3cret-token/);
+      assert.match(err.message, /https:\/\/\*\*\*@127\.0\.0\.1:1\/lib: git ls-remote/);
+      return true;
+    });
+  });
+
+  test('a remote that never answers times out with a clear error instead of hanging', async () => {
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const source = new GitSource({
+        dataDir: join(dir, 'data-timeout'),
+        mappings: [{ pattern: 'slow.example/*', url: `git://127.0.0.1:${port}/{path}` }],
+        git: { networkTimeoutMs: 1_000 },
+      });
+      await assert.rejects(source.list('slow.example/lib'), (err: Error) => {
+        assert.ok(err instanceof UpstreamError, String(err));
+        assert.match(err.message, /git ls-remote -q origin: timed out after 1000 ms/);
+        return true;
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test('queries that look like git options or paths are unknown revisions, never git arguments', async () => {
+    const { module } = await repository();
+    const source = gitSource(join(dir, 'data-hostile'));
+    const out = join(dir, 'written-by-git');
+    for (const query of [`--output=${out}`, '../../etc/passwd', 'HEAD~1', 'v1.0.0^{tree}', 'main:go.mod']) {
+      await assert.rejects(source.info(module, query), NotFoundError, query);
+    }
+    assert.ok(!existsSync(out));
+  });
+});

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { hashGoMod } from '../../src/gomod/dirhash.js';
+import { stageZip } from '../../src/proxy/stage-zip.js';
+import { NotFoundError } from '../../src/sources/errors.js';
+import { GitSource } from '../../src/sources/git/git-source.js';
+import { inspectModuleZip } from '../../src/zipfile/inspect-module-zip.js';
+import { GoDirectOracle } from '../helpers/go-direct.js';
+import { buildFixtures } from './fixtures.js';
+
+let dir: string;
+let oracle: GoDirectOracle;
+let source: GitSource;
+let hashes: Record<string, string>;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'modgate-git-source-'));
+  const root = join(dir, 'git');
+  hashes = await buildFixtures(root);
+  oracle = await GoDirectOracle.create(root);
+  source = new GitSource({
+    dataDir: join(dir, 'data'),
+    refreshIntervalMs: 0,
+    git: { config: { [`url.file://${root}/github.com/.insteadOf`]: 'https://github.com/' } },
+  });
+});
+
+after(async () => {
+  await oracle.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** modgate's .info, .mod and zip h1 for `module@query` must be go's, byte for byte. */
+async function assertSameAsGo(module: string, query: string): Promise<string> {
+  const expected = await oracle.download(module, query);
+  const info = await source.info(module, query);
+  assert.equal(info.toString(), expected.info.toString(), `.info of ${module}@${query}`);
+  const mod = await source.mod(module, expected.version);
+  assert.equal(mod.toString(), expected.mod.toString(), `.mod of ${module}@${expected.version}`);
+  assert.equal(hashGoMod(mod), expected.goModSum);
+  const zipPath = join(dir, `${Math.random().toString(36).slice(2)}.zip`);
+  await stageZip(await source.zip(module, expected.version), zipPath, `${module}@${expected.version}`);
+  const { h1 } = await inspectModuleZip(zipPath, module, expected.version);
+  assert.equal(h1, expected.sum, `zip h1 of ${module}@${expected.version}`);
+  await rm(zipPath);
+  return expected.version;
+}
+
+async function assertSameList(module: string): Promise<void> {
+  const expected = await oracle.versions(module);
+  const listed = (await source.list(module)).split('\n').filter(Boolean);
+  assert.deepEqual(listed, expected, `versions of ${module}`);
+}
+
+/** go refuses the query, and modgate answers not-found (404) for it too. */
+async function assertBothRefuse(module: string, query: string): Promise<void> {
+  await oracle.downloadError(module, query);
+  await assert.rejects(source.info(module, query), NotFoundError, `${module}@${query}`);
+}
+
+describe('git source: tags and queries (github.com/acme/widget)', () => {
+  const m = 'github.com/acme/widget';
+  test('lists canonical tags only: no short, odd, prerelease-with-build or pseudo-looking tags', async () => {
+    await assertSameList(m);
+  });
+  test('a lightweight tag', async () => {
+    await assertSameAsGo(m, 'v1.0.0');
+  });
+  test('an annotated tag', async () => {
+    await assertSameAsGo(m, 'v1.1.0');
+  });
+  test('latest is the highest release, not a later prerelease', async () => {
+    assert.equal(await assertSameAsGo(m, 'latest'), 'v1.1.0');
+    assert.equal((await source.latest(m)).toString(), (await source.info(m, 'latest')).toString());
+  });
+  test('a vX prefix picks the highest release of the major', async () => {
+    await assertSameAsGo(m, 'v1');
+  });
+  test('the default branch becomes a prerelease-based pseudo-version', async () => {
+    assert.match(await assertSameAsGo(m, 'main'), /^v1\.2\.0-rc\.1\.0\.\d{14}-[0-9a-f]{12}$/);
+  });
+  test('a branch whose commit carries a build-metadata tag', async () => {
+    await assertSameAsGo(m, 'feature');
+  });
+  test('a commit-hash prefix after a release becomes a vX.Y.(Z+1)-0 pseudo-version', async () => {
+    assert.match(await assertSameAsGo(m, hashes.widgetAfterRelease!.slice(0, 12)), /^v1\.1\.1-0\.\d{14}-/);
+  });
+  test('a version with build metadata resolves through its tag', async () => {
+    await assertSameAsGo(m, 'v1.2.3+meta');
+  });
+  test('a pseudo-version asked for by name', async () => {
+    const version = await assertSameAsGo(m, 'main');
+    assert.equal(await assertSameAsGo(m, version), version);
+  });
+  test('refuses a pseudo-version whose time does not match the commit', async () => {
+    const version = (await oracle.download(m, 'main')).version;
+    await assertBothRefuse(m, version.replace(/\.\d{14}-/, '.20000101000000-'));
+  });
+  test('refuses a vX.Y prefix with only lower prereleases', async () => {
+    await assertBothRefuse(m, 'v1.2');
+  });
+  test('refuses unknown revisions', async () => {
+    await assertBothRefuse(m, 'no-such-branch');
+  });
+});
+
+describe('git source: subdirectories, majors and zip contents (github.com/acme/multi)', () => {
+  test('the root module: vendor rules, nested modules, symlinks, gitlinks and .gitattributes', async () => {
+    await assertSameAsGo('github.com/acme/multi', 'v1.0.0');
+  });
+  test('a module in a subdirectory gets the root LICENSE', async () => {
+    await assertSameAsGo('github.com/acme/multi/sub', 'v1.0.0');
+  });
+  test('a subdirectory module at a branch uses its prefixed tags as pseudo-version base', async () => {
+    assert.match(await assertSameAsGo('github.com/acme/multi/sub', 'main'), /^v1\.0\.1-0\./);
+  });
+  test('a /v2 module in a v2 subdirectory', async () => {
+    await assertSameAsGo('github.com/acme/multi/v2', 'v2.0.0');
+  });
+  test('lists per module', async () => {
+    for (const m of ['github.com/acme/multi', 'github.com/acme/multi/sub', 'github.com/acme/multi/v2']) {
+      await assertSameList(m);
+    }
+  });
+});
+
+describe('git source: no go.mod, +incompatible and major branches', () => {
+  const legacy = 'github.com/acme/legacy';
+  test('lists +incompatible majors of a module without go.mod', async () => {
+    await assertSameList(legacy);
+  });
+  test('synthesizes `module <path>` for a version without go.mod', async () => {
+    await assertSameAsGo(legacy, 'v1.0.0');
+  });
+  test('latest is the highest +incompatible version', async () => {
+    assert.equal(await assertSameAsGo(legacy, 'latest'), 'v2.1.0+incompatible');
+  });
+  test('a v2 tag asked for without +incompatible', async () => {
+    await assertSameAsGo(legacy, 'v2.0.0');
+  });
+  test('a branch past a v2 tag', async () => {
+    await assertSameAsGo(legacy, 'main');
+  });
+
+  const major = 'github.com/acme/major';
+  test('a go.mod with /v2 on the main branch', async () => {
+    await assertSameList(major);
+    await assertSameList(`${major}/v2`);
+    assert.equal(await assertSameAsGo(`${major}/v2`, 'latest'), 'v2.1.0');
+    await assertSameAsGo(`${major}/v2`, 'main');
+    await assertSameAsGo(major, 'v1.0.0');
+  });
+  test('refuses a v2 tag for the v1 path when go.mod says /v2', async () => {
+    await assertBothRefuse(major, 'v2.0.0');
+  });
+});
+
+describe('git source: retractions, untagged repositories, impostor go.mod', () => {
+  const retracted = 'github.com/acme/retracted';
+  test('latest and prefixes skip retracted versions; a retracted version asked for by name is served', async () => {
+    await assertSameList(retracted);
+    assert.equal(await assertSameAsGo(retracted, 'latest'), 'v1.0.0');
+    assert.equal(await assertSameAsGo(retracted, 'v1'), 'v1.0.0');
+    await assertSameAsGo(retracted, 'v1.1.0');
+  });
+  test('an untagged repository: v0.0.0 pseudo-versions for HEAD and for an older commit', async () => {
+    assert.equal(await source.list('github.com/acme/untagged'), '');
+    assert.match(await assertSameAsGo('github.com/acme/untagged', 'latest'), /^v0\.0\.0-\d{14}-/);
+    await assertSameAsGo('github.com/acme/untagged', hashes.untaggedHead!.slice(0, 7));
+  });
+  test('a go.mod naming another module is served as it is, as go does', async () => {
+    await assertSameAsGo('github.com/acme/impostor', 'v1.0.0');
+  });
+});
