@@ -130,5 +130,27 @@ export async function buildFixtures(root: string): Promise<Record<string, string
   await impostor.tag('v1.0.0');
   await impostor.publish();
 
+  // Rarer layouts: a go.mod that attributes convert, a LICENSE symlink, modules go must refuse.
+  const odd = await GitFixture.create(root, 'github.com/acme/odd');
+  await odd.commit('layout', {
+    files: {
+      '.gitattributes': '*.mod text eol=crlf\n',
+      'go.mod': goMod('github.com/acme/odd'),
+      'odd.go': 'package odd\n',
+      LICENSE: 'odd license\n',
+      'linked/go.mod': goMod('github.com/acme/odd/linked'),
+      'linked/l.go': 'package linked\n',
+      'nomod/n.go': 'package nomod\n',
+      'both/go.mod': goMod('github.com/acme/odd/both/v2'),
+      'both/v2/go.mod': goMod('github.com/acme/odd/both/v2'),
+      'wrongv2/go.mod': goMod('github.com/acme/odd/wrongv2'),
+      'wrongv2/v2/go.mod': goMod('github.com/acme/odd/wrongv2/v3'),
+    },
+    symlinks: { 'linked/LICENSE': '../LICENSE' },
+  });
+  for (const tag of ['v1.0.0', 'linked/v1.0.0', 'nomod/v1.0.0', 'both/v2.0.0', 'wrongv2/v2.0.0'])
+    await odd.tag(tag);
+  await odd.publish();
+
   return hashes;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NotFoundError, UpstreamError } from '../../src/sources/errors.js';
+import { GitError, GitRunner } from '../../src/sources/git/git-runner.js';
 import { GitSource, type GitSourceOptions } from '../../src/sources/git/git-source.js';
 import { GitFixture } from '../helpers/git-fixture.js';
 
@@ -83,17 +84,30 @@ describe('git mirrors', () => {
     });
   });
 
-  test('credentials in a repository URL never appear in errors', async () => {
-    const source = new GitSource({
-      dataDir: join(dir, 'data-credentials'),
-      mappings: [{ pattern: 'corp.example/*', url: 'https://user:s3cret-token@127.0.0.1:1/{path}' }],
-    });
-    await assert.rejects(source.list('corp.example/lib'), (err: Error) => {
-      assert.ok(err instanceof UpstreamError, String(err));
-      assert.doesNotMatch(err.message, /s3cret-token/);
-      assert.match(err.message, /https:\/\/\*\*\*@127\.0\.0\.1:1\/lib: git ls-remote/);
-      return true;
-    });
+  test('credentials never appear in errors, and mapping URLs may not carry any', async () => {
+    assert.throws(
+      () =>
+        new GitSource({
+          dataDir: join(dir, 'data-credentials'),
+          mappings: [{ pattern: 'corp.example/*', url: 'https://user:s3cret-token@git.corp.example/{path}' }],
+        }),
+      (err: Error) =>
+        !err.message.includes('s3cret-token') &&
+        /"corp\.example\/\*": the URL carries credentials/.test(err.message),
+    );
+    const url = 'https://user:s3cret-token@127.0.0.1:1/lib';
+    await assert.rejects(
+      new GitRunner().run(['ls-remote', '--', url], { repo: url, network: true }),
+      (err: Error) => {
+        assert.ok(err instanceof GitError, String(err));
+        assert.doesNotMatch(err.message, /s3cret-token/);
+        assert.match(
+          err.message,
+          /^https:\/\/\*\*\*@127\.0\.0\.1:1\/lib: git ls-remote -- https:\/\/\*\*\*@127\.0\.0\.1:1\/lib: exit status 128/,
+        );
+        return true;
+      },
+    );
   });
 
   test('a remote that never answers times out with a clear error instead of hanging', async () => {

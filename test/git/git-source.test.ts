@@ -55,10 +55,14 @@ async function assertSameList(module: string): Promise<void> {
   assert.deepEqual(listed, expected, `versions of ${module}`);
 }
 
-/** go refuses the query, and modgate answers not-found (404) for it too. */
+/** go refuses the query, and modgate answers not-found (404) for it too, with go's reason. */
 async function assertBothRefuse(module: string, query: string): Promise<void> {
-  await oracle.downloadError(module, query);
-  await assert.rejects(source.info(module, query), NotFoundError, `${module}@${query}`);
+  const goError = await oracle.downloadError(module, query);
+  await assert.rejects(source.info(module, query), (err: Error) => {
+    assert.ok(err instanceof NotFoundError, String(err));
+    assert.ok(goError.includes(err.message), `go said:\n${goError}\nmodgate said:\n${err.message}`);
+    return true;
+  });
 }
 
 describe('git source: tags and queries (github.com/acme/widget)', () => {
@@ -173,5 +177,23 @@ describe('git source: retractions, untagged repositories, impostor go.mod', () =
   });
   test('a go.mod naming another module is served as it is, as go does', async () => {
     await assertSameAsGo('github.com/acme/impostor', 'v1.0.0');
+  });
+});
+
+describe('git source: rarer layouts (github.com/acme/odd)', () => {
+  test('a go.mod converted by .gitattributes: raw in .mod, converted in the zip', async () => {
+    await assertSameAsGo('github.com/acme/odd', 'v1.0.0');
+  });
+  test('a subdirectory module whose LICENSE is a symlink gets no root LICENSE', async () => {
+    await assertSameAsGo('github.com/acme/odd/linked', 'v1.0.0');
+  });
+  test('refuses a subdirectory tag without go.mod', async () => {
+    await assertBothRefuse('github.com/acme/odd/nomod', 'v1.0.0');
+  });
+  test('refuses when both go.mod and v2/go.mod claim /v2', async () => {
+    await assertBothRefuse('github.com/acme/odd/both/v2', 'v2.0.0');
+  });
+  test('refuses a v2/go.mod naming another major', async () => {
+    await assertBothRefuse('github.com/acme/odd/wrongv2/v2', 'v2.0.0');
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -15,6 +15,8 @@ export interface CommitContent {
   symlinks?: Record<string, string>;
   /** Gitlinks (submodule entries) to record: path → commit hash. No submodule content exists. */
   gitlinks?: Record<string, string>;
+  /** Files of the given size, all zero bytes, made without holding them in memory (huge trees). */
+  zeroFiles?: Record<string, number>;
   /** Paths to delete (files or whole directories). */
   remove?: string[];
 }
@@ -52,6 +54,12 @@ export class GitFixture {
       await rm(full, { force: true });
       await mkdir(dirname(full), { recursive: true });
       await writeFile(full, data);
+    }
+    for (const [path, size] of Object.entries(content.zeroFiles ?? {})) {
+      const full = join(this.workDir, path);
+      await mkdir(dirname(full), { recursive: true });
+      await writeFile(full, '');
+      await truncate(full, size);
     }
     for (const [path, target] of Object.entries(content.symlinks ?? {})) {
       const full = join(this.workDir, path);
@@ -120,6 +128,12 @@ async function gitIn(cwd: string, env: Record<string, string>, ...args: string[]
       HOME: cwd,
       GIT_CONFIG_GLOBAL: '/dev/null',
       GIT_CONFIG_NOSYSTEM: '1',
+      // Fast compression: object hashes do not depend on it, and huge fixtures are built in seconds.
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'core.compression',
+      GIT_CONFIG_VALUE_0: '1',
+      GIT_CONFIG_KEY_1: 'pack.compression',
+      GIT_CONFIG_VALUE_1: '1',
       GIT_AUTHOR_NAME: 'Fixture Author',
       GIT_AUTHOR_EMAIL: 'author@example.com',
       GIT_COMMITTER_NAME: 'Fixture Committer',

@@ -61,9 +61,13 @@ export class GoDirectOracle {
     };
   }
 
-  /** `go list -m -versions M`: the tagged versions go lists for the module, in go's order. */
+  /**
+   * `go list -m -versions -retracted M`: every tagged version go finds for the module, in go's order. A proxy's
+   * list names retracted versions too; go itself reads their retraction from the latest go.mod.
+   */
   async versions(module: string): Promise<string[]> {
-    const result = await this.sandbox.run(['list', '-m', '-versions', '-json', module], { env: this.env() });
+    const args = ['list', '-m', '-versions', '-retracted', '-json', module];
+    const result = await this.sandbox.run(args, { env: this.env() });
     const [json] = parseJsonStream<{ Versions?: string[]; Error?: { Err: string } }>(result.stdout);
     if (result.code !== 0 || !json || json.Error) {
       throw new Error(`go direct list ${module}: ${json?.Error?.Err ?? result.stderr}`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import * as semver from '../../gomod/semver.js';
 import { GitError, type GitRunner } from './git-runner.js';
 import { type Origin, type RevInfo, sortBytes } from './origin.js';
@@ -18,6 +19,9 @@ export interface Tag {
 }
 
 const MIN_HASH_DIGITS = 7;
+
+/** Fetches that lose a ref-lock race with another process are tried this many times in all. */
+const FETCH_ATTEMPTS = 5;
 
 /**
  * Turns off `export-subst` and `export-ignore` for every archive, as the go command does (ensureGitAttributes):
@@ -61,17 +65,43 @@ export class GitMirror {
     await this.init();
     const listed = (await this.git(['ls-remote', '-q', 'origin'], true)).toString('utf8');
     const { refs, unpeeled } = parseLsRemote(listed);
-    if (!sameRefs(unpeeled, await this.localRefs())) {
-      await this.git(
-        ['fetch', '-q', '-f', '--prune', 'origin', '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'],
-        true,
-      );
-    }
+    if (!sameRefs(unpeeled, await this.localRefs())) await this.fetch();
     this.snapshot = { at: Date.now(), refs };
     return refs;
   }
 
-  /** Creates the bare repository once, atomically: a crash halfway leaves no half-made mirror behind. */
+  /**
+   * Brings every branch and tag up to date, with full history (an incremental fetch of a persistent mirror).
+   * Worker processes sharing the data directory may fetch the same mirror at once; git's ref locks make one
+   * of them fail, and it tries again once the other is done.
+   */
+  private async fetch(): Promise<void> {
+    const args = [
+      'fetch',
+      '-q',
+      '-f',
+      '--prune',
+      'origin',
+      '+refs/heads/*:refs/heads/*',
+      '+refs/tags/*:refs/tags/*',
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git(args, true);
+        return;
+      } catch (err) {
+        const locked =
+          err instanceof GitError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr);
+        if (!locked || attempt === FETCH_ATTEMPTS) throw err;
+        await setTimeout(250 * attempt);
+      }
+    }
+  }
+
+  /**
+   * Creates the bare repository once, atomically: a crash halfway leaves no half-made mirror behind, and of
+   * two processes creating it at once the first rename wins and the other uses that mirror.
+   */
   private async init(): Promise<void> {
     if (this.initialized) return;
     if (!(await exists(join(this.dir, 'objects')))) {
@@ -81,8 +111,9 @@ export class GitMirror {
         await this.runner.run(['init', '-q', '--bare'], { repo: this.url, gitDir: draft });
         await this.runner.run(['remote', 'add', 'origin', '--', this.url], { repo: this.url, gitDir: draft });
         await writeFile(join(draft, 'info', 'attributes'), ARCHIVE_ATTRIBUTES);
-        await rm(this.dir, { recursive: true, force: true });
-        await rename(draft, this.dir);
+        await rename(draft, this.dir).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+        });
       } finally {
         await rm(draft, { recursive: true, force: true });
       }

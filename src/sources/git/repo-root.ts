@@ -75,7 +75,9 @@ const GIT_SCHEMES = ['git', 'https', 'http', 'git+ssh', 'ssh'] as const;
 const INSECURE_SCHEMES = new Set(['git', 'http']);
 
 export class RepoResolver {
-  constructor(private readonly options: RepoResolverOptions) {}
+  constructor(private readonly options: RepoResolverOptions) {
+    for (const mapping of options.mappings ?? []) checkMapping(mapping);
+  }
 
   async resolve(modPath: string): Promise<RepoRoot> {
     for (const mapping of this.options.mappings ?? []) {
@@ -113,5 +115,34 @@ export class RepoResolver {
       if (await this.options.ping(url)) return { root, url };
     }
     throw new RepoLookupError(`${root}: no ${insecure ? '' : 'secure '}protocol found for repository`);
+  }
+}
+
+const MAPPING_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git+ssh:', 'git:', 'file:']);
+
+/**
+ * Refuses a mapping git could not use, or one that carries a secret: a URL is shown in `.info` Origin
+ * blocks, logs and the mirror's config on disk, so tokens and passwords never belong in it.
+ */
+function checkMapping(mapping: RepoMapping): void {
+  const where = `git repository mapping ${JSON.stringify(mapping.pattern)}`;
+  if (mapping.pattern.replace(/\/$/, '') === '') {
+    throw new Error(`${where}: the pattern is empty; use GOPRIVATE syntax, e.g. git.corp.example/*/*`);
+  }
+  let url: URL;
+  try {
+    url = new URL(mapping.url.replaceAll('{root}', 'root').replaceAll('{path}', 'path'));
+  } catch {
+    throw new Error(
+      `${where}: the URL is not a URL; give scheme://host/path, e.g. https://git.corp.example/{path}.git`,
+    );
+  }
+  if (!MAPPING_SCHEMES.has(url.protocol)) {
+    throw new Error(`${where}: git cannot fetch ${url.protocol}// URLs; use https, ssh, git or file`);
+  }
+  if (url.password !== '' || (url.username !== '' && url.protocol.startsWith('http'))) {
+    throw new Error(
+      `${where}: the URL carries credentials; remove them, and give git the token through its settings (an http.extraHeader or a credential helper) or use an SSH key`,
+    );
   }
 }
