@@ -3,13 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { hashGoMod } from '../../src/gomod/dirhash.js';
-import { stageZip } from '../../src/proxy/stage-zip.js';
-import { NotFoundError } from '../../src/sources/errors.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
-import { inspectModuleZip } from '../../src/zipfile/inspect-module-zip.js';
 import { GoDirectOracle } from '../helpers/go-direct.js';
 import { buildFixtures } from './fixtures.js';
+import { assertBothRefuse, assertSameAsGo } from './same-as-go.js';
 
 let dir: string;
 let oracle: GoDirectOracle;
@@ -33,36 +30,13 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** modgate's .info, .mod and zip h1 for `module@query` must be go's, byte for byte. */
-async function assertSameAsGo(module: string, query: string): Promise<string> {
-  const expected = await oracle.download(module, query);
-  const info = await source.info(module, query);
-  assert.equal(info.toString(), expected.info.toString(), `.info of ${module}@${query}`);
-  const mod = await source.mod(module, expected.version);
-  assert.equal(mod.toString(), expected.mod.toString(), `.mod of ${module}@${expected.version}`);
-  assert.equal(hashGoMod(mod), expected.goModSum);
-  const zipPath = join(dir, `${Math.random().toString(36).slice(2)}.zip`);
-  await stageZip(await source.zip(module, expected.version), zipPath, `${module}@${expected.version}`);
-  const { h1 } = await inspectModuleZip(zipPath, module, expected.version);
-  assert.equal(h1, expected.sum, `zip h1 of ${module}@${expected.version}`);
-  await rm(zipPath);
-  return expected.version;
-}
+const sameAsGo = (module: string, query: string) => assertSameAsGo(oracle, source, dir, module, query);
+const bothRefuse = (module: string, query: string) => assertBothRefuse(oracle, source, module, query);
 
 async function assertSameList(module: string): Promise<void> {
   const expected = await oracle.versions(module);
   const listed = (await source.list(module)).split('\n').filter(Boolean);
   assert.deepEqual(listed, expected, `versions of ${module}`);
-}
-
-/** go refuses the query, and modgate answers not-found (404) for it too, with go's reason. */
-async function assertBothRefuse(module: string, query: string): Promise<void> {
-  const goError = await oracle.downloadError(module, query);
-  await assert.rejects(source.info(module, query), (err: Error) => {
-    assert.ok(err instanceof NotFoundError, String(err));
-    assert.ok(goError.includes(err.message), `go said:\n${goError}\nmodgate said:\n${err.message}`);
-    return true;
-  });
 }
 
 describe('git source: tags and queries (github.com/acme/widget)', () => {
@@ -71,58 +45,58 @@ describe('git source: tags and queries (github.com/acme/widget)', () => {
     await assertSameList(m);
   });
   test('a lightweight tag', async () => {
-    await assertSameAsGo(m, 'v1.0.0');
+    await sameAsGo(m, 'v1.0.0');
   });
   test('an annotated tag', async () => {
-    await assertSameAsGo(m, 'v1.1.0');
+    await sameAsGo(m, 'v1.1.0');
   });
   test('latest is the highest release, not a later prerelease', async () => {
-    assert.equal(await assertSameAsGo(m, 'latest'), 'v1.1.0');
+    assert.equal(await sameAsGo(m, 'latest'), 'v1.1.0');
     assert.equal((await source.latest(m)).toString(), (await source.info(m, 'latest')).toString());
   });
   test('a vX prefix picks the highest release of the major', async () => {
-    await assertSameAsGo(m, 'v1');
+    await sameAsGo(m, 'v1');
   });
   test('the default branch becomes a prerelease-based pseudo-version', async () => {
-    assert.match(await assertSameAsGo(m, 'main'), /^v1\.2\.0-rc\.1\.0\.\d{14}-[0-9a-f]{12}$/);
+    assert.match(await sameAsGo(m, 'main'), /^v1\.2\.0-rc\.1\.0\.\d{14}-[0-9a-f]{12}$/);
   });
   test('a branch whose commit carries a build-metadata tag', async () => {
-    await assertSameAsGo(m, 'feature');
+    await sameAsGo(m, 'feature');
   });
   test('a commit-hash prefix after a release becomes a vX.Y.(Z+1)-0 pseudo-version', async () => {
-    assert.match(await assertSameAsGo(m, hashes.widgetAfterRelease!.slice(0, 12)), /^v1\.1\.1-0\.\d{14}-/);
+    assert.match(await sameAsGo(m, hashes.widgetAfterRelease!.slice(0, 12)), /^v1\.1\.1-0\.\d{14}-/);
   });
   test('a version with build metadata resolves through its tag', async () => {
-    await assertSameAsGo(m, 'v1.2.3+meta');
+    await sameAsGo(m, 'v1.2.3+meta');
   });
   test('a pseudo-version asked for by name', async () => {
-    const version = await assertSameAsGo(m, 'main');
-    assert.equal(await assertSameAsGo(m, version), version);
+    const version = await sameAsGo(m, 'main');
+    assert.equal(await sameAsGo(m, version), version);
   });
   test('refuses a pseudo-version whose time does not match the commit', async () => {
     const version = (await oracle.download(m, 'main')).version;
-    await assertBothRefuse(m, version.replace(/\.\d{14}-/, '.20000101000000-'));
+    await bothRefuse(m, version.replace(/\.\d{14}-/, '.20000101000000-'));
   });
   test('refuses a vX.Y prefix with only lower prereleases', async () => {
-    await assertBothRefuse(m, 'v1.2');
+    await bothRefuse(m, 'v1.2');
   });
   test('refuses unknown revisions', async () => {
-    await assertBothRefuse(m, 'no-such-branch');
+    await bothRefuse(m, 'no-such-branch');
   });
 });
 
 describe('git source: subdirectories, majors and zip contents (github.com/acme/multi)', () => {
   test('the root module: vendor rules, nested modules, symlinks, gitlinks and .gitattributes', async () => {
-    await assertSameAsGo('github.com/acme/multi', 'v1.0.0');
+    await sameAsGo('github.com/acme/multi', 'v1.0.0');
   });
   test('a module in a subdirectory gets the root LICENSE', async () => {
-    await assertSameAsGo('github.com/acme/multi/sub', 'v1.0.0');
+    await sameAsGo('github.com/acme/multi/sub', 'v1.0.0');
   });
   test('a subdirectory module at a branch uses its prefixed tags as pseudo-version base', async () => {
-    assert.match(await assertSameAsGo('github.com/acme/multi/sub', 'main'), /^v1\.0\.1-0\./);
+    assert.match(await sameAsGo('github.com/acme/multi/sub', 'main'), /^v1\.0\.1-0\./);
   });
   test('a /v2 module in a v2 subdirectory', async () => {
-    await assertSameAsGo('github.com/acme/multi/v2', 'v2.0.0');
+    await sameAsGo('github.com/acme/multi/v2', 'v2.0.0');
   });
   test('lists per module', async () => {
     for (const m of ['github.com/acme/multi', 'github.com/acme/multi/sub', 'github.com/acme/multi/v2']) {
@@ -137,28 +111,28 @@ describe('git source: no go.mod, +incompatible and major branches', () => {
     await assertSameList(legacy);
   });
   test('synthesizes `module <path>` for a version without go.mod', async () => {
-    await assertSameAsGo(legacy, 'v1.0.0');
+    await sameAsGo(legacy, 'v1.0.0');
   });
   test('latest is the highest +incompatible version', async () => {
-    assert.equal(await assertSameAsGo(legacy, 'latest'), 'v2.1.0+incompatible');
+    assert.equal(await sameAsGo(legacy, 'latest'), 'v2.1.0+incompatible');
   });
   test('a v2 tag asked for without +incompatible', async () => {
-    await assertSameAsGo(legacy, 'v2.0.0');
+    await sameAsGo(legacy, 'v2.0.0');
   });
   test('a branch past a v2 tag', async () => {
-    await assertSameAsGo(legacy, 'main');
+    await sameAsGo(legacy, 'main');
   });
 
   const major = 'github.com/acme/major';
   test('a go.mod with /v2 on the main branch', async () => {
     await assertSameList(major);
     await assertSameList(`${major}/v2`);
-    assert.equal(await assertSameAsGo(`${major}/v2`, 'latest'), 'v2.1.0');
-    await assertSameAsGo(`${major}/v2`, 'main');
-    await assertSameAsGo(major, 'v1.0.0');
+    assert.equal(await sameAsGo(`${major}/v2`, 'latest'), 'v2.1.0');
+    await sameAsGo(`${major}/v2`, 'main');
+    await sameAsGo(major, 'v1.0.0');
   });
   test('refuses a v2 tag for the v1 path when go.mod says /v2', async () => {
-    await assertBothRefuse(major, 'v2.0.0');
+    await bothRefuse(major, 'v2.0.0');
   });
 });
 
@@ -166,34 +140,34 @@ describe('git source: retractions, untagged repositories, impostor go.mod', () =
   const retracted = 'github.com/acme/retracted';
   test('latest and prefixes skip retracted versions; a retracted version asked for by name is served', async () => {
     await assertSameList(retracted);
-    assert.equal(await assertSameAsGo(retracted, 'latest'), 'v1.0.0');
-    assert.equal(await assertSameAsGo(retracted, 'v1'), 'v1.0.0');
-    await assertSameAsGo(retracted, 'v1.1.0');
+    assert.equal(await sameAsGo(retracted, 'latest'), 'v1.0.0');
+    assert.equal(await sameAsGo(retracted, 'v1'), 'v1.0.0');
+    await sameAsGo(retracted, 'v1.1.0');
   });
   test('an untagged repository: v0.0.0 pseudo-versions for HEAD and for an older commit', async () => {
     assert.equal(await source.list('github.com/acme/untagged'), '');
-    assert.match(await assertSameAsGo('github.com/acme/untagged', 'latest'), /^v0\.0\.0-\d{14}-/);
-    await assertSameAsGo('github.com/acme/untagged', hashes.untaggedHead!.slice(0, 7));
+    assert.match(await sameAsGo('github.com/acme/untagged', 'latest'), /^v0\.0\.0-\d{14}-/);
+    await sameAsGo('github.com/acme/untagged', hashes.untaggedHead!.slice(0, 7));
   });
   test('a go.mod naming another module is served as it is, as go does', async () => {
-    await assertSameAsGo('github.com/acme/impostor', 'v1.0.0');
+    await sameAsGo('github.com/acme/impostor', 'v1.0.0');
   });
 });
 
 describe('git source: rarer layouts (github.com/acme/odd)', () => {
   test('a go.mod converted by .gitattributes: raw in .mod, converted in the zip', async () => {
-    await assertSameAsGo('github.com/acme/odd', 'v1.0.0');
+    await sameAsGo('github.com/acme/odd', 'v1.0.0');
   });
   test('a subdirectory module whose LICENSE is a symlink gets no root LICENSE', async () => {
-    await assertSameAsGo('github.com/acme/odd/linked', 'v1.0.0');
+    await sameAsGo('github.com/acme/odd/linked', 'v1.0.0');
   });
   test('refuses a subdirectory tag without go.mod', async () => {
-    await assertBothRefuse('github.com/acme/odd/nomod', 'v1.0.0');
+    await bothRefuse('github.com/acme/odd/nomod', 'v1.0.0');
   });
   test('refuses when both go.mod and v2/go.mod claim /v2', async () => {
-    await assertBothRefuse('github.com/acme/odd/both/v2', 'v2.0.0');
+    await bothRefuse('github.com/acme/odd/both/v2', 'v2.0.0');
   });
   test('refuses a v2/go.mod naming another major', async () => {
-    await assertBothRefuse('github.com/acme/odd/wrongv2/v2', 'v2.0.0');
+    await bothRefuse('github.com/acme/odd/wrongv2/v2', 'v2.0.0');
   });
 });

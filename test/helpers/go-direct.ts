@@ -28,19 +28,27 @@ interface DownloadJson {
  * `https://github.com/acme/widget` is fetched from `<root>/github.com/acme/widget`.
  */
 export class GoDirectOracle {
-  private constructor(readonly sandbox: GoSandbox) {}
+  private constructor(
+    readonly sandbox: GoSandbox,
+    private readonly extraEnv: Record<string, string>,
+  ) {}
 
-  static async create(gitRoot: string, hosts: readonly string[] = ['github.com']): Promise<GoDirectOracle> {
+  /** `env` adds to go's environment, e.g. HTTP_PROXY and GOINSECURE for `?go-get=1` discovery. */
+  static async create(
+    gitRoot: string,
+    hosts: readonly string[] = ['github.com'],
+    env: Record<string, string> = {},
+  ): Promise<GoDirectOracle> {
     const sandbox = await GoSandbox.create();
     const gitconfig = sandbox.env({}).GIT_CONFIG_GLOBAL!;
     for (const host of hosts) {
       await appendFile(gitconfig, `[url "file://${gitRoot}/${host}/"]\n\tinsteadOf = https://${host}/\n`);
     }
-    return new GoDirectOracle(sandbox);
+    return new GoDirectOracle(sandbox, env);
   }
 
   private env(): Record<string, string> {
-    return { GOPROXY: 'direct', GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw' };
+    return { GOPROXY: 'direct', GOSUMDB: 'off', GOFLAGS: '-mod=mod -modcacherw', ...this.extraEnv };
   }
 
   /** `go mod download -json M@query`; throws with go's own error text when go fails. */

@@ -4,12 +4,14 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
+import type { Dispatcher } from 'undici';
 import { InvalidVersionError } from '../../gomod/errors.js';
 import { NotFoundError, UpstreamError } from '../errors.js';
 import type { Source } from '../source.js';
 import { CodeRepo, ModuleDirError } from './code-repo.js';
 import { GitMirror, UnknownRevisionError } from './git-mirror.js';
 import { GitError, GitRunner, type GitRunnerOptions } from './git-runner.js';
+import { DiscoveryError } from './go-get.js';
 import { buildModuleZip, CreateZipError } from './module-zip.js';
 import { infoJson } from './origin.js';
 import { NoMatchingVersionError, queryVersion } from './query.js';
@@ -24,6 +26,8 @@ export interface GitSourceOptions {
   insecure?: string;
   /** A mirror asks its remote for changed refs at most this often (default one minute). */
   refreshIntervalMs?: number;
+  /** The HTTP client for `?go-get=1` discovery of hosts go has no rule for; without one there is none. */
+  dispatcher?: Dispatcher;
   git?: GitRunnerOptions;
 }
 
@@ -43,6 +47,7 @@ export class GitSource implements Source {
     this.resolver = new RepoResolver({
       mappings: options.mappings,
       insecure: options.insecure,
+      dispatcher: options.dispatcher,
       ping: (url) =>
         this.runner.run(['ls-remote', '-q', '--', url], { repo: url, network: true }).then(
           () => true,
@@ -141,6 +146,7 @@ function sourceError(err: unknown, module: string, what: string): Error {
     err instanceof ModuleDirError ||
     err instanceof NoMatchingVersionError ||
     err instanceof RepoLookupError ||
+    err instanceof DiscoveryError ||
     err instanceof CreateZipError
   ) {
     return new NotFoundError(

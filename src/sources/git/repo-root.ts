@@ -1,10 +1,13 @@
 /**
- * Module path → git repository, as the go command's vcs.RepoRootForImportPath does it for the hosts it knows
- * (github.com, bitbucket.org...) and for `.git`-qualified paths, preceded by explicit mappings from the
- * configuration, which is how private hosts are reached.
+ * Module path → git repository, as the go command's vcs.RepoRootForImportPath does it: the hosts it knows
+ * (github.com, bitbucket.org...), `.git`-qualified paths, then `?go-get=1` discovery; all preceded by
+ * explicit mappings from the configuration, which is how private hosts are reached.
  */
+
+import type { Dispatcher } from 'undici';
 import { matchedPrefix, matchPrefixPatterns } from '../../gomod/patterns.js';
 import { hasPathPrefix } from './code-repo.js';
+import { discoverRepo } from './go-get.js';
 
 export interface RepoRoot {
   /** The module path at the root of the repository. */
@@ -34,6 +37,8 @@ export interface RepoResolverOptions {
   insecure?: string;
   /** Whether git can list the repository at a URL (`git ls-remote`), to pick the scheme of a `.git` path. */
   ping: (url: string) => Promise<boolean>;
+  /** The HTTP client for `?go-get=1` discovery of other hosts; without one, only the rules above apply. */
+  dispatcher?: Dispatcher;
 }
 
 interface KnownHost {
@@ -100,9 +105,28 @@ export class RepoResolver {
     }
     const m = VCS_QUALIFIED.exec(modPath);
     if (m) return this.qualified(modPath, m[1]!, m[2]!, m[6]!);
-    throw new RepoLookupError(
-      `${modPath}: no repository known for this path; map it in the git source configuration (pattern and URL)`,
-    );
+    return this.discover(modPath);
+  }
+
+  /** The host's own `?go-get=1` page names the repository. */
+  private async discover(modPath: string): Promise<RepoRoot> {
+    const { dispatcher } = this.options;
+    if (!dispatcher) {
+      throw new RepoLookupError(
+        `${modPath}: no repository known for this path; map it in the git source configuration (pattern and URL)`,
+      );
+    }
+    const insecure = (path: string) => matchPrefixPatterns(this.options.insecure ?? '', path);
+    const found = await discoverRepo(modPath, { dispatcher, insecure });
+    if (found.vcs === 'mod') {
+      throw new RepoLookupError(
+        `${modPath}: its go-import tag serves modules from the GOPROXY ${found.repoRoot}; list that as an upstream instead`,
+      );
+    }
+    if (found.vcs !== 'git') {
+      throw new RepoLookupError(`${found.prefix}: only git repositories are supported, not ${found.vcs}`);
+    }
+    return { root: found.prefix, url: found.repoRoot };
   }
 
   /** `host/path.git/...`: the first scheme git can reach the repository with. */
