@@ -72,6 +72,29 @@ describe('git mirrors', () => {
     assert.equal(await source.list(module), 'v1.0.0\n');
   });
 
+  test('a commit no branch or tag reaches any more is unknown, though the mirror still holds it', async () => {
+    const { fixture, module } = await repository();
+    await fixture.branch('tmp');
+    const hash = await fixture.commit('on tmp', { files: { 'tmp.go': 'package lib\n' } });
+    await fixture.checkout('main');
+    await fixture.publish();
+    const source = gitSource(join(dir, 'data-unreachable'), { refreshIntervalMs: 0 });
+    assert.match(
+      JSON.parse((await source.info(module, hash.slice(0, 12))).toString()).Version,
+      /^v1\.0\.1-0\./,
+    );
+    await fixture.deleteBranch('tmp');
+    await fixture.publish();
+    await assert.rejects(source.info(module, hash.slice(0, 12)), (err: Error) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.match(
+        err.message,
+        new RegExp(`${module}@${hash.slice(0, 12)}: invalid version: unknown revision`),
+      );
+      return true;
+    });
+  });
+
   test('a missing repository is not-found, naming the repository and the git command', async () => {
     const source = gitSource(join(dir, 'data-missing'));
     await assert.rejects(source.info('example.org/nothing-here', 'v1.0.0'), (err: Error) => {

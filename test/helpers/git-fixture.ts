@@ -92,6 +92,10 @@ export class GitFixture {
     await this.git('checkout', '-q', '-b', name, ...(at ? [at] : []));
   }
 
+  async deleteBranch(name: string): Promise<void> {
+    await this.git('branch', '-q', '-D', name);
+  }
+
   async checkout(name: string): Promise<void> {
     await this.git('checkout', '-q', name);
   }

@@ -186,10 +186,21 @@ export class GitMirror {
     // go fetches HEAD's commit by hash, which leaves no ref to record; any other ref is recorded.
     const named = ref !== '' && ref !== 'HEAD' ? ref : '';
     const info = await this.statLocal(rev, named || hash || rev);
+    if (ref === '' && !(await this.reachable(info.name)))
+      throw new UnknownRevisionError(`unknown revision ${rev}`);
     const origin: Origin = { ...info.origin, Hash: info.name };
     if (named) origin.Ref = named;
     else delete origin.Ref;
     return { ...info, origin };
+  }
+
+  /**
+   * Whether a branch or tag reaches the commit. go only ever fetches those, so a commit that is left in the
+   * mirror from a since-deleted branch must be as unknown to modgate as it is to go.
+   */
+  private async reachable(hash: string): Promise<boolean> {
+    const out = await this.git(['for-each-ref', '--count=1', '--contains', hash, 'refs/heads', 'refs/tags']);
+    return out.length > 0;
   }
 
   /** `git log -n1` of one revision (gitRepo.statLocal); `version` is kept only when it is one of its tags. */
