@@ -9,6 +9,12 @@ import { InvalidVersionError } from '../../gomod/errors.js';
 import { NotFoundError, UpstreamError } from '../errors.js';
 import type { Source } from '../source.js';
 import { CodeRepo, ModuleDirError } from './code-repo.js';
+import {
+  type CredentialSettings,
+  credentialSettings,
+  explainAuthFailure,
+  type GitCredentialOptions,
+} from './credentials.js';
 import { GitMirror, UnknownRevisionError } from './git-mirror.js';
 import { GitError, GitRunner, type GitRunnerOptions } from './git-runner.js';
 import { DiscoveryError } from './go-get.js';
@@ -29,6 +35,8 @@ export interface GitSourceOptions {
   /** The HTTP client for `?go-get=1` discovery of hosts go has no rule for; without one there is none. */
   dispatcher?: Dispatcher;
   git?: GitRunnerOptions;
+  /** Tokens, .netrc and SSH keys for private repositories. */
+  credentials?: GitCredentialOptions;
 }
 
 /**
@@ -41,9 +49,19 @@ export class GitSource implements Source {
   private readonly resolver: RepoResolver;
   private readonly mirrors = new Map<string, GitMirror>();
   private readonly repos = new LRUCache<string, Promise<CodeRepo>>({ max: 10_000 });
+  private readonly credentials: CredentialSettings;
+  private credentialFiles: Promise<void> | undefined;
 
   constructor(private readonly options: GitSourceOptions) {
-    this.runner = new GitRunner(options.git);
+    this.credentials = credentialSettings(
+      options.credentials ?? {},
+      join(options.dataDir, '_modgate', 'git-home'),
+    );
+    this.runner = new GitRunner({
+      ...options.git,
+      config: { ...options.git?.config, ...this.credentials.config },
+      env: { ...options.git?.env, ...this.credentials.env },
+    });
     this.resolver = new RepoResolver({
       mappings: options.mappings,
       insecure: options.insecure,
@@ -102,9 +120,11 @@ export class GitSource implements Source {
   /** Runs one request against the module's repository, turning failures into the Source error kinds. */
   private async answer<T>(module: string, what: string, call: (repo: CodeRepo) => Promise<T>): Promise<T> {
     try {
+      this.credentialFiles ??= this.credentials.write();
+      await this.credentialFiles;
       return await call(await this.repo(module));
     } catch (err) {
-      throw sourceError(err, module, what);
+      throw sourceError(err, module, what, this.options.credentials ?? {});
     }
   }
 
@@ -138,7 +158,7 @@ export class GitSource implements Source {
 }
 
 /** What a failure means to a client: the version or repository is not there (404), or git could not tell. */
-function sourceError(err: unknown, module: string, what: string): Error {
+function sourceError(err: unknown, module: string, what: string, credentials: GitCredentialOptions): Error {
   if (err instanceof NotFoundError || err instanceof UpstreamError) return err;
   if (
     err instanceof InvalidVersionError ||
@@ -154,14 +174,14 @@ function sourceError(err: unknown, module: string, what: string): Error {
     );
   }
   if (err instanceof GitError) {
+    const auth = explainAuthFailure(err, credentials);
+    if (auth !== undefined) return new NotFoundError(`${module}: ${auth}`);
     return missingRepository(err.stderr) ? new NotFoundError(err.message) : new UpstreamError(err.message);
   }
   return new UpstreamError(`${module}@${what}: ${(err as Error).message ?? String(err)}`);
 }
 
-/** git's ways of saying the repository is not there, or not there for us. */
+/** git's ways of saying the repository is not there. */
 function missingRepository(stderr: string): boolean {
-  return /repository not found|not found|does not appear to be a git repository|does not exist|could not read Username|terminal prompts disabled|authentication failed|permission denied/i.test(
-    stderr,
-  );
+  return /repository not found|not found|does not appear to be a git repository|does not exist/i.test(stderr);
 }
