@@ -9,6 +9,9 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 have_go || missing+=(go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/zip/testdata ] || missing+=("golang.org/x/mod sources")
+corpus=$here/../test/git/corpus-packages.txt
+corpus_installed=$(grep -v '^#' "$corpus" | xargs dpkg-query -W -f='${db:Status-Status}\n' 2>/dev/null | grep -c '^installed$' || true)
+[ "$corpus_installed" = "$(grep -vc '^#' "$corpus")" ] || missing+=("the Go library corpus ($corpus)")
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "test dependencies missing: ${missing[*]}" >&2

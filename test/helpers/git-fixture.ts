@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -17,6 +17,8 @@ export interface CommitContent {
   gitlinks?: Record<string, string>;
   /** Files of the given size, all zero bytes, made without holding them in memory (huge trees). */
   zeroFiles?: Record<string, number>;
+  /** Directory trees to copy in (symlinks kept as links): source directory → path in the repository. */
+  copies?: Record<string, string>;
   /** Paths to delete (files or whole directories). */
   remove?: string[];
 }
@@ -54,6 +56,9 @@ export class GitFixture {
       await rm(full, { force: true });
       await mkdir(dirname(full), { recursive: true });
       await writeFile(full, data);
+    }
+    for (const [source, path] of Object.entries(content.copies ?? {})) {
+      await cp(source, join(this.workDir, path), { recursive: true, verbatimSymlinks: true });
     }
     for (const [path, size] of Object.entries(content.zeroFiles ?? {})) {
       const full = join(this.workDir, path);
