@@ -133,20 +133,30 @@ describe('git mirrors', () => {
     );
   });
 
-  test('a remote that never answers times out with a clear error instead of hanging', async () => {
+  test('a remote that never answers holds up nothing else, and times out with a clear error', async () => {
     const sockets = new Set<Socket>();
     const server: Server = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
+      const { module } = await repository();
       const source = new GitSource({
         dataDir: join(dir, 'data-timeout'),
-        mappings: [{ pattern: 'slow.example/*', url: `git://127.0.0.1:${port}/{path}` }],
-        git: { networkTimeoutMs: 1_000 },
+        mappings: [
+          { pattern: 'slow.example/*', url: `git://127.0.0.1:${port}/{path}` },
+          { pattern: 'example.org/*', url: `file://${root}/{root}` },
+        ],
+        git: { networkTimeoutMs: 3_000 },
       });
-      await assert.rejects(source.list('slow.example/lib'), (err: Error) => {
+      let slowSettled = false;
+      const slow = source.list('slow.example/lib').finally(() => {
+        slowSettled = true;
+      });
+      assert.equal(await source.list(module), 'v1.0.0\n');
+      assert.equal(slowSettled, false, 'the other repository was answered while the silent one still hung');
+      await assert.rejects(slow, (err: Error) => {
         assert.ok(err instanceof UpstreamError, String(err));
-        assert.match(err.message, /git ls-remote -q origin: timed out after 1000 ms/);
+        assert.match(err.message, /git ls-remote -q origin: timed out after 3000 ms/);
         return true;
       });
     } finally {
