@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { NotFoundError } from '../../src/sources/errors.js';
 import { explainAuthFailure, type GitCredentialOptions } from '../../src/sources/git/credentials.js';
 import { GitError } from '../../src/sources/git/git-runner.js';
@@ -10,6 +12,7 @@ import { GitSource } from '../../src/sources/git/git-source.js';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { GitHttpServer } from '../helpers/git-http-server.js';
 
+const run = promisify(execFile);
 const TOKEN = 's3cret-token-4242';
 const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
 
@@ -52,6 +55,31 @@ function source(credentials: GitCredentialOptions): { source: GitSource; data: s
       git: { binary: gitWrapper },
     }),
   };
+}
+
+/** A key and a certificate for 127.0.0.1, made by openssl in `dir` (cert.pem is what git must trust). */
+async function selfSignedCertificate(dir: string): Promise<{ key: Buffer; cert: Buffer }> {
+  await mkdir(dir, { recursive: true });
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { key: await readFile(key), cert: await readFile(cert) };
 }
 
 /** Every file under a directory, read as bytes. */
@@ -112,6 +140,35 @@ describe('private hosts over HTTPS', () => {
         return true;
       },
     );
+  });
+
+  test('over real HTTPS: a token works, a missing one names the host', async () => {
+    const tls = await selfSignedCertificate(join(dir, 'tls'));
+    const https = await GitHttpServer.start(
+      join(dir, 'repos'),
+      { username: 'x-access-token', password: TOKEN },
+      tls,
+    );
+    try {
+      const make = (credentials: GitCredentialOptions) =>
+        new GitSource({
+          dataDir: join(dir, `data-${++sources}`),
+          mappings: [{ pattern: 'private.example/*/*', url: `${https.url}{path}` }],
+          credentials,
+          git: { config: { 'http.sslCAInfo': join(dir, 'tls', 'cert.pem') } },
+        });
+      assert.equal(
+        await make({ tokens: { [https.url]: TOKEN } }).list('private.example/team/lib'),
+        'v1.0.0\n',
+      );
+      await assert.rejects(make({}).list('private.example/team/lib'), (err: Error) => {
+        assert.ok(err instanceof NotFoundError, String(err));
+        assert.match(err.message, new RegExp(`${new URL(https.url).host} wants credentials`));
+        return true;
+      });
+    } finally {
+      await https.stop();
+    }
   });
 
   test('tokens are only sent over https (loopback aside)', () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 const BACKEND = '/usr/lib/git-core/git-http-backend';
@@ -17,18 +18,25 @@ export class GitHttpServer {
     private readonly server: Server,
     private readonly root: string,
     private readonly login: { username: string; password: string },
+    private readonly secure: boolean,
   ) {}
 
-  static async start(root: string, login: { username: string; password: string }): Promise<GitHttpServer> {
+  /** Plain http, or https with `tls` (a key and a certificate for 127.0.0.1). */
+  static async start(
+    root: string,
+    login: { username: string; password: string },
+    tls?: { key: Buffer; cert: Buffer },
+  ): Promise<GitHttpServer> {
     let self: GitHttpServer | undefined;
-    const server = createServer((req, res) => self!.answer(req, res));
-    self = new GitHttpServer(server, root, login);
+    const handler = (req: IncomingMessage, res: ServerResponse) => self!.answer(req, res);
+    const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
+    self = new GitHttpServer(server, root, login, tls !== undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return `${this.secure ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
