@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import { NotFoundError, UpstreamError } from '../../src/sources/errors.js';
 import { GitError, GitRunner } from '../../src/sources/git/git-runner.js';
 import { GitSource, type GitSourceOptions } from '../../src/sources/git/git-source.js';
@@ -62,7 +63,7 @@ describe('git mirrors', () => {
     assert.deepEqual(await mirrorsIn(data), [mirror]);
   });
 
-  test('within the refresh interval the remote is not asked again', async () => {
+  test('within the refresh interval lists come from the mirror, but a version it lacks is looked for', async () => {
     const { fixture, module } = await repository();
     const source = gitSource(join(dir, 'data-interval'), { refreshIntervalMs: 3_600_000 });
     assert.equal(await source.list(module), 'v1.0.0\n');
@@ -70,6 +71,10 @@ describe('git mirrors', () => {
     await fixture.tag('v1.1.0');
     await fixture.publish();
     assert.equal(await source.list(module), 'v1.0.0\n');
+    // An unknown version makes the mirror ask its remote again, at most once a second.
+    await setTimeout(1_100);
+    assert.equal(JSON.parse((await source.info(module, 'v1.1.0')).toString()).Version, 'v1.1.0');
+    assert.equal(await source.list(module), 'v1.0.0\nv1.1.0\n');
   });
 
   test('a commit no branch or tag reaches any more is unknown, though the mirror still holds it', async () => {

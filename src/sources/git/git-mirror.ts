@@ -20,6 +20,9 @@ export interface Tag {
 
 const MIN_HASH_DIGITS = 7;
 
+/** How old the refs may be when a revision is not found in them and the remote is asked again. */
+const RECHECK_MS = 1_000;
+
 /** Fetches that lose a ref-lock race with another process are tried this many times in all. */
 const FETCH_ATTEMPTS = 5;
 
@@ -53,11 +56,9 @@ export class GitMirror {
    * The remote's refs as go's loadRefs sees them: HEAD, branches and tags, annotated tags peeled to their
    * commit. The local mirror holds them all once this returns.
    */
-  async refs(): Promise<ReadonlyMap<string, string>> {
+  async refs(maxAgeMs = this.refreshIntervalMs): Promise<ReadonlyMap<string, string>> {
     const fresh = () =>
-      this.snapshot && Date.now() - this.snapshot.at < this.refreshIntervalMs
-        ? this.snapshot.refs
-        : undefined;
+      this.snapshot && Date.now() - this.snapshot.at < maxAgeMs ? this.snapshot.refs : undefined;
     return fresh() ?? this.mutex.run(async () => fresh() ?? (await this.refresh()));
   }
 
@@ -158,7 +159,17 @@ export class GitMirror {
    * remote's branches and tags are ever found: those are all the mirror fetches.
    */
   async stat(rev: string): Promise<RevInfo> {
-    const refs = await this.refs();
+    try {
+      return await this.statIn(await this.refs(), rev);
+    } catch (err) {
+      // go asks the remote every time; a tag pushed since the last refresh must not stay unknown for the
+      // whole interval. Unknown names make the remote be asked again, at most once a second.
+      if (!(err instanceof UnknownRevisionError)) throw err;
+      return this.statIn(await this.refs(RECHECK_MS), rev);
+    }
+  }
+
+  private async statIn(refs: ReadonlyMap<string, string>, rev: string): Promise<RevInfo> {
     let ref = '';
     let hash = '';
     if (refs.has(`refs/tags/${rev}`)) {
