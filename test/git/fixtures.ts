@@ -17,6 +17,11 @@ export async function buildFixtures(root: string): Promise<Record<string, string
   });
   await widget.tag('v1.0.0');
   await widget.tag('v1.0.0-pre+build');
+  // A maintenance branch whose name JSON output must escape, with a release of its own.
+  await widget.branch('maint&1');
+  await widget.commit('v1.0.1', { files: { 'widget.go': 'package widget\n\n// 1.0.1\n' } });
+  await widget.tag('v1.0.1');
+  await widget.checkout('main');
   await widget.commit('v1.1.0', { files: { 'more.go': 'package widget\n\nconst More = 1\n' } });
   await widget.tag('v1.1.0', { annotated: true });
   await widget.tag('v1.1');

@@ -66,6 +66,9 @@ describe('git source: tags and queries (github.com/acme/widget)', () => {
   test('a commit-hash prefix after a release becomes a vX.Y.(Z+1)-0 pseudo-version', async () => {
     assert.match(await sameAsGo(m, hashes.widgetAfterRelease!.slice(0, 12)), /^v1\.1\.1-0\.\d{14}-/);
   });
+  test('a branch whose name JSON must escape (&), at a tagged commit', async () => {
+    assert.equal(await sameAsGo(m, 'maint&1'), 'v1.0.1');
+  });
   test('a version with build metadata resolves through its tag', async () => {
     await sameAsGo(m, 'v1.2.3+meta');
   });

@@ -49,7 +49,15 @@ export function infoJson(info: ModuleRevInfo): Buffer {
     if (isPseudoVersion(info.version)) delete origin.Ref;
     json.Origin = ordered(origin);
   }
-  return Buffer.from(JSON.stringify(json));
+  return Buffer.from(goJson(json));
+}
+
+/** encoding/json's output: like JSON.stringify, but <, >, &, U+2028 and U+2029 escaped as \u00XX (HTML-safe). */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Go's time.Time JSON form for a UTC time in whole seconds: RFC 3339 without fractional seconds. */
