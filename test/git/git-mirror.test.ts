@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,19 @@ describe('git mirrors', () => {
       );
       return true;
     });
+  });
+
+  test('zip work directories and half-made mirrors left by a crash are removed once old', async () => {
+    const { module } = await repository();
+    const data = join(dir, 'data-leftovers');
+    const old = [join(data, '_modgate', 'git-tmp', 'crashed'), join(data, '_modgate', 'git', 'abc.tmp-1234')];
+    const fresh = join(data, '_modgate', 'git-tmp', 'in-use');
+    for (const path of [...old, fresh]) await mkdir(path, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    for (const path of old) await utimes(path, twoHoursAgo, twoHoursAgo);
+    await gitSource(data).list(module);
+    assert.deepEqual(old.filter(existsSync), []);
+    assert.ok(existsSync(fresh), 'a fresh work directory may belong to another process');
   });
 
   test('a missing repository is not-found, naming the repository and the git command', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
@@ -22,6 +22,9 @@ import { buildModuleZip, CreateZipError } from './module-zip.js';
 import { infoJson } from './origin.js';
 import { NoMatchingVersionError, queryVersion } from './query.js';
 import { RepoLookupError, type RepoMapping, RepoResolver } from './repo-root.js';
+
+/** A draft this old belongs to no live request: even a 500 MiB zip is built well within it. */
+const LEFTOVER_AGE_MS = 60 * 60_000;
 
 export interface GitSourceOptions {
   /** modgate's data directory: mirrors live in `<dataDir>/_modgate/git/<hash of URL>`. */
@@ -50,7 +53,8 @@ export class GitSource implements Source {
   private readonly mirrors = new Map<string, GitMirror>();
   private readonly repos = new LRUCache<string, Promise<CodeRepo>>({ max: 10_000 });
   private readonly credentials: CredentialSettings;
-  private credentialFiles: Promise<void> | undefined;
+  /** Credential files written and crash leftovers removed, once, before the first git command. */
+  private started: Promise<void> | undefined;
 
   constructor(private readonly options: GitSourceOptions) {
     this.credentials = credentialSettings(
@@ -120,8 +124,12 @@ export class GitSource implements Source {
   /** Runs one request against the module's repository, turning failures into the Source error kinds. */
   private async answer<T>(module: string, what: string, call: (repo: CodeRepo) => Promise<T>): Promise<T> {
     try {
-      this.credentialFiles ??= this.credentials.write();
-      await this.credentialFiles;
+      this.started ??= Promise.all([
+        this.credentials.write(),
+        removeLeftovers(join(this.options.dataDir, '_modgate', 'git-tmp'), () => true),
+        removeLeftovers(join(this.options.dataDir, '_modgate', 'git'), (name) => name.includes('.tmp-')),
+      ]).then(() => {});
+      await this.started;
       return await call(await this.repo(module));
     } catch (err) {
       throw sourceError(err, module, what, this.options.credentials ?? {});
@@ -154,6 +162,19 @@ export class GitSource implements Source {
       this.mirrors.set(url, mirror);
     }
     return mirror;
+  }
+}
+
+/**
+ * Zip work directories and half-made mirrors that a crashed process left behind. Only old ones go: worker
+ * processes sharing the data directory may be using fresh ones right now.
+ */
+async function removeLeftovers(dir: string, isDraft: (name: string) => boolean): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter(isDraft)) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) await rm(path, { recursive: true, force: true });
   }
 }
 
