@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a Debian bookworm machine: git, the real go command (1.23 from
-# bookworm-backports, else Debian's 1.19), golang.org/x/mod's sources, whose test vectors the suite reads, and
-# buildah with a static busybox and openssl, which build generated Dockerfiles offline (test/scaffold), and Ceph
-# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against.
+# bookworm-backports, else Debian's 1.19), golang.org/x/mod's sources, whose test vectors the suite reads,
+# buildah with a static busybox and openssl, which build generated Dockerfiles offline (test/scaffold), Ceph
+# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against, and the corpus
+# of real Go libraries (Debian golang-*-dev sources) that the git source is checked on.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -29,7 +30,10 @@ enable_backports() {
 
 enable_backports
 apt_retry apt-get update -q
-packages=(git ca-certificates golang-golang-x-mod-dev buildah busybox-static openssl ceph-mon ceph-osd ceph-common radosgw)
+packages=(git ca-certificates openssl golang-golang-x-mod-dev buildah busybox-static ceph-mon ceph-osd ceph-common radosgw)
+# Source-only packages with no dependencies of their own: they add files under /usr/share/gocode and nothing else.
+mapfile -t corpus < <(grep -v '^#' "$(dirname "$0")/../test/git/corpus-packages.txt")
+packages+=("${corpus[@]}")
 if apt-cache show golang-1.23-go >/dev/null 2>&1; then
   packages+=(golang-1.23-go)
 else

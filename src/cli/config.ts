@@ -38,9 +38,17 @@ export function loadServeConfig(inputs: ConfigInputs): ServeConfig {
       continue;
     }
     const [raw, origin] = given as [Raw, string];
+    if (setting.secret && given === candidates[0]) {
+      problems.push(
+        `${origin}: ${setting.key} is a credential and is not taken from the command line, where every user of the machine can read it; set ${envName(setting.key)} or key "${setting.key}" in the config file`,
+      );
+      continue;
+    }
     const value = setting.parse(raw);
     if (value === undefined)
-      problems.push(`${origin} = ${JSON.stringify(raw)}: expected ${setting.expected}`);
+      problems.push(
+        `${origin} = ${setting.secret ? '(hidden)' : JSON.stringify(raw)}: expected ${setting.expected}`,
+      );
     else config[name] = value;
   }
   if (problems.length > 0) {

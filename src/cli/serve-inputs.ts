@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { redactCredentials } from '../sources/proxy-url.js';
 import { RoutedSource } from '../sources/routed-source.js';
@@ -6,6 +7,7 @@ import type { Source } from '../sources/source.js';
 import { createUpstream } from '../sources/upstream.js';
 import { type ChecksumDbSetting, parseChecksumDb } from './checksum-db-setting.js';
 import { ConfigError } from './config.js';
+import { createGitSource } from './git-settings.js';
 import type { ServeConfig } from './settings.js';
 import { isDatabaseName, parseSumdbList, type SumdbEntry } from './sumdb-list.js';
 import { VERSION } from './version.js';
@@ -26,8 +28,12 @@ export interface ServeInputs {
  */
 export function parseServeInputs(config: ServeConfig, dispatcher: Dispatcher): ServeInputs {
   const sumdbs = parsed('sumdb', config.sumdb, parseSumdbList);
+  // `direct` in either list is the git source; one serves both, so each repository is mirrored once.
+  const git = parsed('git source (gitMappings, gitTokens, gitSshKey...)', '(hidden)', () =>
+    createGitSource(config, resolve(config.data), dispatcher),
+  );
   const chain = (offReason?: string) => (list: string) =>
-    createUpstream(list, dispatcher, `modgate/${VERSION}`, offReason);
+    createUpstream(list, dispatcher, `modgate/${VERSION}`, { offReason, direct: git });
   const publicUpstream = parsed('upstream', config.upstream, chain());
   const privateUpstream = parsed(
     'privateUpstream',

@@ -8,6 +8,8 @@ export interface Setting<T> {
   /** What a valid value looks like, for error messages. */
   expected: string;
   parse: (raw: string | number | boolean) => T | undefined;
+  /** A credential: refused on the command line (argv is visible to every user) and never echoed. */
+  secret?: boolean;
 }
 
 const integer = (min: number, max: number) => (raw: string | number | boolean) => {
@@ -16,6 +18,8 @@ const integer = (min: number, max: number) => (raw: string | number | boolean) =
 };
 const text = (raw: string | number | boolean) =>
   typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+/** Text that may be empty (an empty list of patterns, an unset path). */
+const optionalText = (raw: string | number | boolean) => (typeof raw === 'string' ? raw.trim() : undefined);
 const duration = (raw: string | number | boolean) =>
   typeof raw === 'boolean' ? undefined : parseDuration(raw);
 const size = (raw: string | number | boolean) => (typeof raw === 'boolean' ? undefined : parseSize(raw));
@@ -143,7 +147,7 @@ export const SERVE_SETTINGS = {
   upstream: {
     key: 'upstream',
     description:
-      'upstream GOPROXY list: URLs and file:// trees separated by "," (fall through on not-found) or "|" (on any error), or "off"',
+      'upstream GOPROXY list: URLs, file:// trees and direct (the modules\' git repositories) separated by "," (fall through on not-found) or "|" (on any error), or "off"',
     default: 'https://proxy.golang.org',
     expected:
       'a GOPROXY-style list such as "https://proxy.golang.org" or "https://a|https://b,file:///srv/tree"',
@@ -172,15 +176,68 @@ export const SERVE_SETTINGS = {
       'private module path patterns, written like GOPRIVATE: never sent to the public checksum database, and hidden from logs',
     default: '',
     expected: 'comma-separated glob patterns such as "git.corp.example,github.com/acme/*"',
-    parse: (raw: string | number | boolean) => (typeof raw === 'string' ? raw.trim() : undefined),
+    parse: optionalText,
   },
   privateUpstream: {
     key: 'privateUpstream',
     description:
-      'where modules matching "private" come from, in the upstream list syntax ("off": nowhere); they are never sent to "upstream"',
-    default: 'off',
-    expected: 'a GOPROXY-style list such as "https://athens.corp.example" or "off"',
+      'where modules matching "private" come from, in the upstream list syntax (direct: their git repositories); they are never sent to "upstream"',
+    default: 'direct',
+    expected: 'a GOPROXY-style list such as "direct", "https://athens.corp.example,direct" or "off"',
     parse: text,
+  },
+  gitMappings: {
+    key: 'gitMappings',
+    description:
+      'repositories for module paths go cannot resolve itself: comma-separated pattern=URL, with {root} or {path} in the URL',
+    default: '',
+    expected: 'e.g. "git.corp.example/*/*=ssh://git@git.corp.example/{path}.git"',
+    parse: optionalText,
+  },
+  gitInsecure: {
+    key: 'gitInsecure',
+    description: 'module patterns (GOINSECURE syntax) that may be fetched over http:// and git://',
+    default: '',
+    expected: 'comma-separated glob patterns',
+    parse: optionalText,
+  },
+  gitTokens: {
+    key: 'gitTokens',
+    description:
+      'HTTPS tokens for private git hosts: comma-separated URL-prefix=token or URL-prefix=user:token; environment or config file only',
+    default: '',
+    expected: 'e.g. "https://git.corp.example/=glpat-..., https://github.com/acme/=x-access-token:ghp_..."',
+    parse: optionalText,
+    secret: true,
+  },
+  gitNetrc: {
+    key: 'gitNetrc',
+    description: 'a .netrc file with credentials for private git hosts',
+    default: '',
+    expected: 'a file path',
+    parse: optionalText,
+  },
+  gitSshKey: {
+    key: 'gitSshKey',
+    description:
+      'an SSH private key for ssh:// repositories (with gitKnownHosts; hosts are checked strictly)',
+    default: '',
+    expected: 'a file path',
+    parse: optionalText,
+  },
+  gitKnownHosts: {
+    key: 'gitKnownHosts',
+    description: 'the known_hosts file that SSH host keys are checked against',
+    default: '',
+    expected: 'a file path',
+    parse: optionalText,
+  },
+  gitRefreshInterval: {
+    key: 'gitRefreshInterval',
+    description: 'how often a repository mirror asks its remote for new tags and branches',
+    default: 60_000,
+    expected: 'a duration such as 60s',
+    parse: duration,
   },
   privateChecksumDb: {
     key: 'privateChecksumDb',

@@ -79,7 +79,7 @@ export function directiveArguments(gomod: string | Uint8Array, verb: string): st
 }
 
 /** The arguments of each `verb` directive, single-line or inside a `verb (` … `)` block. */
-function* directives(source: string, verb: string): Generator<string[]> {
+export function* directives(source: string, verb: string): Generator<string[]> {
   for (const line of modFileLines(source)) if (line.verb === verb) yield line.args.map((a) => a.text);
 }
 
@@ -194,7 +194,7 @@ export function legacyGoMod(modulePath: string): string {
 }
 
 /** strconv.Unquote for a whole "…" or `…` string; undefined on a syntax error. */
-function goUnquote(s: string): string | undefined {
+export function goUnquote(s: string): string | undefined {
   if (s.length < 2) return undefined;
   const quote = s[0];
   if (quote === '`') {

@@ -11,29 +11,35 @@ const BAD_PATTERN = 'syntax error in pattern';
  * trimmed (` b.com` never matches), one trailing slash is ignored, and malformed patterns match nothing.
  */
 export function matchPrefixPatterns(globs: string, target: string): boolean {
-  for (let glob of globs.split(',')) {
-    if (glob.endsWith('/')) glob = glob.slice(0, -1);
-    if (glob === '') continue;
-    // A glob with n slashes is matched against target cut just before its (n+1)-th slash.
-    let n = count(glob, '/');
-    let prefix = target;
-    for (let i = 0; i < target.length; i++) {
-      if (target[i] === '/') {
-        if (n === 0) {
-          prefix = target.slice(0, i);
-          break;
-        }
-        n--;
+  return globs.split(',').some((glob) => matchedPrefix(glob, target) !== undefined);
+}
+
+/**
+ * The leading path elements of target that one glob matches (as many elements as the glob has), or undefined.
+ * One trailing slash of the glob is ignored; an empty or malformed glob matches nothing.
+ */
+export function matchedPrefix(glob: string, target: string): string | undefined {
+  if (glob.endsWith('/')) glob = glob.slice(0, -1);
+  if (glob === '') return undefined;
+  // A glob with n slashes is matched against target cut just before its (n+1)-th slash.
+  let n = count(glob, '/');
+  let prefix = target;
+  for (let i = 0; i < target.length; i++) {
+    if (target[i] === '/') {
+      if (n === 0) {
+        prefix = target.slice(0, i);
+        break;
       }
-    }
-    if (n > 0) continue;
-    try {
-      if (pathMatch(glob, prefix)) return true;
-    } catch {
-      // Go ignores the error of a malformed pattern: it simply does not match.
+      n--;
     }
   }
-  return false;
+  if (n > 0) return undefined;
+  try {
+    return pathMatch(glob, prefix) ? prefix : undefined;
+  } catch {
+    // Go ignores the error of a malformed pattern: it simply does not match.
+    return undefined;
+  }
 }
 
 function count(s: string, c: string): number {

@@ -21,31 +21,32 @@ class OffSource implements Source {
 }
 
 /**
- * Builds the upstream chain from a GOPROXY-syntax list (`https://a|https://b,file:///srv/tree,off`).
- * Throws an Error naming the bad entry; callers report it as a configuration error.
+ * Builds the upstream chain from a GOPROXY-syntax list (`https://a|https://b,file:///srv/tree,direct`).
+ * `direct` is the git source, as in GOPROXY it is the origin repositories. Throws an Error naming the bad
+ * entry; callers report it as a configuration error.
  */
 export function createUpstream(
   list: string,
   dispatcher: Dispatcher,
   userAgent: string,
-  offReason = 'module lookup disabled by upstream "off"',
+  options: { offReason?: string; direct?: Source } = {},
 ): Source {
   const entries: ChainEntry[] = [];
   for (const entry of parseProxyList(list)) {
+    let source: Source;
     if (entry.kind === 'direct') {
-      throw new Error(
-        '"direct" is not available as an upstream: modgate fetches from GOPROXY servers and file:// trees; list only those',
-      );
+      if (!options.direct) throw new Error('"direct" (fetching from git) is not available here');
+      source = options.direct;
+    } else if (entry.kind === 'off') {
+      source = new OffSource(options.offReason ?? 'module lookup disabled by upstream "off"');
+    } else {
+      source = entry.url.startsWith('file:')
+        ? new FileProxySource(entry.url)
+        : new HttpProxySource(entry.url, dispatcher, userAgent);
     }
-    const source =
-      entry.kind === 'off'
-        ? new OffSource(offReason)
-        : entry.url.startsWith('file:')
-          ? new FileProxySource(entry.url)
-          : new HttpProxySource(entry.url, dispatcher, userAgent);
     entries.push({ source, fallBackOnError: entry.fallBackOnError });
   }
   if (entries.length === 0)
-    throw new Error('the upstream list is empty: give at least one GOPROXY URL or "off"');
+    throw new Error('the upstream list is empty: give at least one GOPROXY URL, direct or "off"');
   return entries.length === 1 ? entries[0]!.source : new ChainSource(entries);
 }

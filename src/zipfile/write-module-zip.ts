@@ -5,7 +5,8 @@ import { ZipFile } from 'yazl';
 export interface ZipSourceFile {
   /** Slash-separated path inside the module, without the `M@V/` prefix. */
   path: string;
-  content: Uint8Array | string;
+  /** The bytes, or a file on disk to copy them from (large modules need not fit in memory). */
+  content: Uint8Array | string | { file: string };
 }
 
 /** Zip bytes are not hashed, but a fixed time keeps them reproducible between runs. */
@@ -24,11 +25,16 @@ export async function writeModuleZip(
   const zip = new ZipFile();
   const prefix = `${modulePath}@${version}/`;
   for (const { path, content } of files) {
+    const options = { mtime: FIXED_MTIME, compress: true, forceDosTimestamp: true };
+    if (typeof content === 'object' && 'file' in content) {
+      zip.addFile(content.file, prefix + path, options);
+      continue;
+    }
     const bytes =
       typeof content === 'string'
         ? Buffer.from(content, 'utf8')
         : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-    zip.addBuffer(bytes, prefix + path, { mtime: FIXED_MTIME, compress: true, forceDosTimestamp: true });
+    zip.addBuffer(bytes, prefix + path, options);
   }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(destPath));

@@ -1,0 +1,358 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import * as semver from '../../gomod/semver.js';
+import { GitError, type GitRunner } from './git-runner.js';
+import { type Origin, type RevInfo, sortBytes } from './origin.js';
+import { Mutex } from './semaphore.js';
+
+/** A revision the repository does not have (codehost.UnknownRevisionError): a not-found answer. */
+export class UnknownRevisionError extends Error {
+  override readonly name = 'UnknownRevisionError';
+}
+
+export interface Tag {
+  name: string;
+  /** The commit the tag points at (annotated tags peeled). */
+  hash: string;
+}
+
+const MIN_HASH_DIGITS = 7;
+
+/** How old the refs may be when a revision is not found in them and the remote is asked again. */
+const RECHECK_MS = 1_000;
+
+/** Fetches that lose a ref-lock race with another process are tried this many times in all. */
+const FETCH_ATTEMPTS = 5;
+
+/**
+ * Turns off `export-subst` and `export-ignore` for every archive, as the go command does (ensureGitAttributes):
+ * without it a zip would depend on the git version and on the size of the repository.
+ */
+const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
+
+/**
+ * One persistent bare mirror of a remote repository, with the go command's codehost/git.go semantics on top
+ * of it. Unlike the go command, which shallow-fetches single refs into a throwaway cache, the mirror holds
+ * every branch and tag with full history and is brought up to date by an incremental fetch, only when
+ * `git ls-remote` shows that some ref changed, and at most once per `refreshIntervalMs`.
+ */
+export class GitMirror {
+  private readonly mutex = new Mutex();
+  private snapshot: { at: number; refs: Map<string, string> } | undefined;
+  private initialized = false;
+
+  constructor(
+    private readonly runner: GitRunner,
+    /** The remote URL as configured, which the Origin of answers names. */
+    readonly url: string,
+    /** The bare repository on disk. */
+    readonly dir: string,
+    private readonly refreshIntervalMs: number,
+  ) {}
+
+  /**
+   * The remote's refs as go's loadRefs sees them: HEAD, branches and tags, annotated tags peeled to their
+   * commit. The local mirror holds them all once this returns.
+   */
+  async refs(maxAgeMs = this.refreshIntervalMs): Promise<ReadonlyMap<string, string>> {
+    const fresh = () =>
+      this.snapshot && Date.now() - this.snapshot.at < maxAgeMs ? this.snapshot.refs : undefined;
+    return fresh() ?? this.mutex.run(async () => fresh() ?? (await this.refresh()));
+  }
+
+  private async refresh(): Promise<Map<string, string>> {
+    await this.init();
+    const listed = (await this.git(['ls-remote', '-q', 'origin'], true)).toString('utf8');
+    const { refs, unpeeled } = parseLsRemote(listed);
+    if (!sameRefs(unpeeled, await this.localRefs())) await this.fetch();
+    this.snapshot = { at: Date.now(), refs };
+    return refs;
+  }
+
+  /**
+   * Brings every branch and tag up to date, with full history (an incremental fetch of a persistent mirror).
+   * Worker processes sharing the data directory may fetch the same mirror at once; git's ref locks make one
+   * of them fail, and it tries again once the other is done.
+   */
+  private async fetch(): Promise<void> {
+    const args = [
+      'fetch',
+      '-q',
+      '-f',
+      '--prune',
+      'origin',
+      '+refs/heads/*:refs/heads/*',
+      '+refs/tags/*:refs/tags/*',
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git(args, true);
+        return;
+      } catch (err) {
+        const locked =
+          err instanceof GitError && /cannot lock ref|Unable to create '.*\.lock'/.test(err.stderr);
+        if (!locked || attempt === FETCH_ATTEMPTS) throw err;
+        await setTimeout(250 * attempt);
+      }
+    }
+  }
+
+  /**
+   * Creates the bare repository once, atomically: a crash halfway leaves no half-made mirror behind, and of
+   * two processes creating it at once the first rename wins and the other uses that mirror.
+   */
+  private async init(): Promise<void> {
+    if (this.initialized) return;
+    if (!(await exists(join(this.dir, 'objects')))) {
+      const draft = `${this.dir}.tmp-${randomBytes(4).toString('hex')}`;
+      try {
+        await mkdir(draft, { recursive: true });
+        await this.runner.run(['init', '-q', '--bare'], { repo: this.url, gitDir: draft });
+        await this.runner.run(['remote', 'add', 'origin', '--', this.url], { repo: this.url, gitDir: draft });
+        await writeFile(join(draft, 'info', 'attributes'), ARCHIVE_ATTRIBUTES);
+        await rename(draft, this.dir).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+        });
+      } finally {
+        await rm(draft, { recursive: true, force: true });
+      }
+    }
+    this.initialized = true;
+  }
+
+  private async localRefs(): Promise<Map<string, string>> {
+    const out = await this.git([
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      'refs/heads',
+      'refs/tags',
+    ]);
+    const refs = new Map<string, string>();
+    for (const line of out.toString('utf8').split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) refs.set(line.slice(space + 1), line.slice(0, space));
+    }
+    return refs;
+  }
+
+  /** Tags starting with `prefix`, sorted by name (gitRepo.Tags). */
+  async tags(prefix: string): Promise<Tag[]> {
+    const list: Tag[] = [];
+    for (const [ref, hash] of await this.refs()) {
+      if (ref.startsWith(`refs/tags/${prefix}`)) list.push({ name: ref.slice('refs/tags/'.length), hash });
+    }
+    return list.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  }
+
+  /** The commit of the remote's HEAD, with Origin Ref `HEAD` (gitRepo.Latest). */
+  async latest(): Promise<RevInfo> {
+    const head = (await this.refs()).get('HEAD');
+    if (!head) throw new UnknownRevisionError(`${this.url}: no commits`);
+    const info = await this.stat(head);
+    return { ...info, origin: { ...info.origin, Ref: 'HEAD', Hash: head } };
+  }
+
+  /**
+   * Resolves a tag, branch, `HEAD` or commit-hash prefix (gitRepo.stat). Only commits reachable from the
+   * remote's branches and tags are ever found: those are all the mirror fetches.
+   */
+  async stat(rev: string): Promise<RevInfo> {
+    try {
+      return await this.statIn(await this.refs(), rev);
+    } catch (err) {
+      // go asks the remote every time; a tag pushed since the last refresh must not stay unknown for the
+      // whole interval. Unknown names make the remote be asked again, at most once a second.
+      if (!(err instanceof UnknownRevisionError)) throw err;
+      return this.statIn(await this.refs(RECHECK_MS), rev);
+    }
+  }
+
+  private async statIn(refs: ReadonlyMap<string, string>, rev: string): Promise<RevInfo> {
+    let ref = '';
+    let hash = '';
+    if (refs.has(`refs/tags/${rev}`)) {
+      ref = `refs/tags/${rev}`;
+      hash = refs.get(ref)!;
+    } else if (refs.has(`refs/heads/${rev}`)) {
+      ref = `refs/heads/${rev}`;
+      hash = refs.get(ref)!;
+      rev = hash;
+    } else if (rev === 'HEAD' && refs.has('HEAD')) {
+      ref = 'HEAD';
+      hash = refs.get(ref)!;
+      rev = hash;
+    } else if (isHashPrefix(rev)) {
+      for (const [name, h] of refs) {
+        if (!h.startsWith(rev)) continue;
+        if (hash !== '' && hash !== h) throw new UnknownRevisionError(`ambiguous revision ${rev}`);
+        if (ref === '' || name < ref) ref = name;
+        hash = h;
+      }
+      if (hash !== '') rev = hash;
+    } else {
+      throw new UnknownRevisionError(`unknown revision ${rev}`);
+    }
+    // go fetches HEAD's commit by hash, which leaves no ref to record; any other ref is recorded.
+    const named = ref !== '' && ref !== 'HEAD' ? ref : '';
+    const info = await this.statLocal(rev, named || hash || rev);
+    if (ref === '' && !(await this.reachable(info.name)))
+      throw new UnknownRevisionError(`unknown revision ${rev}`);
+    const origin: Origin = { ...info.origin, Hash: info.name };
+    if (named) origin.Ref = named;
+    else delete origin.Ref;
+    return { ...info, origin };
+  }
+
+  /**
+   * Whether a branch or tag reaches the commit. go only ever fetches those, so a commit that is left in the
+   * mirror from a since-deleted branch must be as unknown to modgate as it is to go.
+   */
+  private async reachable(hash: string): Promise<boolean> {
+    const out = await this.git(['for-each-ref', '--count=1', '--contains', hash, 'refs/heads', 'refs/tags']);
+    return out.length > 0;
+  }
+
+  /** `git log -n1` of one revision (gitRepo.statLocal); `version` is kept only when it is one of its tags. */
+  private async statLocal(version: string, rev: string): Promise<RevInfo> {
+    let out: string;
+    try {
+      out = (
+        await this.git([
+          '-c',
+          'log.showsignature=false',
+          'log',
+          '--no-decorate',
+          '-n1',
+          '--format=format:%H %ct %D',
+          rev,
+          '--',
+        ])
+      ).toString('utf8');
+    } catch (err) {
+      if (err instanceof GitError && err.exitCode === 128)
+        throw new UnknownRevisionError(`unknown revision ${rev}`);
+      throw err;
+    }
+    const f = out.trim().split(/\s+/);
+    const hash = f[0]!;
+    if (hash.startsWith(version)) version = hash;
+    const tags: string[] = [];
+    for (let i = 2; i < f.length; i++) {
+      if (f[i] === 'tag:' && i + 1 < f.length) tags.push(f[++i]!.replace(/,$/, ''));
+    }
+    sortBytes(tags);
+    const origin: Origin = { VCS: 'git', URL: this.url, Hash: hash };
+    if (!hash.startsWith(rev)) origin.Ref = rev;
+    return {
+      name: hash,
+      short: hash.length === 40 && isHex(hash) ? hash.slice(0, 12) : hash,
+      time: new Date(Number(f[1]) * 1000),
+      version: tags.includes(version) ? version : hash,
+      tags,
+      origin,
+    };
+  }
+
+  /**
+   * A file of a revision as stored (no attribute conversion), or undefined when it does not exist there.
+   * Files larger than `maxBytes` are an error rather than a reason to fill memory.
+   */
+  async readFile(rev: string, file: string, maxBytes: number): Promise<Buffer | undefined> {
+    const { name } = await this.stat(rev);
+    try {
+      return await this.git(['cat-file', 'blob', `${name}:${file}`], false, maxBytes);
+    } catch (err) {
+      // Like go, any complaint of cat-file means "no such file"; a kill (too large, too slow) does not.
+      if (err instanceof GitError && err.exitCode !== null) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * The highest tag with `prefix` merged into `rev` that `allowed` accepts (gitRepo.RecentTag), or ''.
+   * The mirror has full history, so one look is definitive.
+   */
+  async recentTag(rev: string, prefix: string, allowed: (tag: string) => boolean): Promise<string> {
+    const { name } = await this.stat(rev);
+    const out = await this.git(['for-each-ref', '--format', '%(refname)', 'refs/tags', '--merged', name]);
+    let highest = '';
+    for (let line of out.toString('utf8').split('\n')) {
+      line = line.trim();
+      if (!line.startsWith('refs/tags/')) continue;
+      line = line.slice('refs/tags/'.length);
+      if (!line.startsWith(prefix) || !allowed(line)) continue;
+      const semtag = line.slice(prefix.length);
+      if (semver.compare(semtag, highest) > 0) highest = semtag;
+    }
+    return highest === '' ? '' : prefix + highest;
+  }
+
+  /** Whether the tag's commit is `rev` or one of its ancestors (gitRepo.DescendsFrom). */
+  async descendsFrom(rev: string, tag: string): Promise<boolean> {
+    if (!(await this.refs()).has(`refs/tags/${tag}`)) return false;
+    try {
+      await this.git(['merge-base', '--is-ancestor', '--', `refs/tags/${tag}`, rev]);
+      return true;
+    } catch (err) {
+      if (err instanceof GitError && err.exitCode === 1) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * `git archive` of a commit (or of one subdirectory of it) as a tar stream, with the conversions of the
+   * tree's .gitattributes applied exactly as the go command's zip gets them.
+   */
+  archive(hash: string, subdir: string): ReturnType<GitRunner['stream']> {
+    const args = ['-c', 'core.autocrlf=input', '-c', 'core.eol=lf', 'archive', '--format=tar', hash];
+    if (subdir !== '') args.push('--', subdir);
+    return this.runner.stream(args, { repo: this.url, gitDir: this.dir });
+  }
+
+  private git(args: string[], network = false, maxBytes?: number): Promise<Buffer> {
+    return this.runner.run(args, { repo: this.url, gitDir: this.dir, network, maxBytes });
+  }
+}
+
+/** ls-remote output → go's refs (peeled) and the refs as stored (to compare with the mirror's own). */
+function parseLsRemote(text: string): { refs: Map<string, string>; unpeeled: Map<string, string> } {
+  const refs = new Map<string, string>();
+  const unpeeled = new Map<string, string>();
+  const peeled = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length !== 2) continue;
+    const [hash, ref] = f as [string, string];
+    if (ref.endsWith('^{}')) {
+      peeled.set(ref.slice(0, -3), hash);
+    } else if (ref === 'HEAD' || ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/')) {
+      refs.set(ref, hash);
+      if (ref !== 'HEAD') unpeeled.set(ref, hash);
+    }
+  }
+  for (const [ref, hash] of peeled) if (refs.has(ref)) refs.set(ref, hash);
+  return { refs, unpeeled };
+}
+
+function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [ref, hash] of a) if (b.get(ref) !== hash) return false;
+  return true;
+}
+
+function isHex(s: string): boolean {
+  return /^[0-9a-f]*$/.test(s);
+}
+
+function isHashPrefix(rev: string): boolean {
+  return rev.length >= MIN_HASH_DIGITS && rev.length <= 40 && isHex(rev);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { LRUCache } from 'lru-cache';
+import type { Dispatcher } from 'undici';
+import { InvalidVersionError } from '../../gomod/errors.js';
+import { NotFoundError, UpstreamError } from '../errors.js';
+import type { Source } from '../source.js';
+import { CodeRepo, ModuleDirError } from './code-repo.js';
+import {
+  type CredentialSettings,
+  credentialSettings,
+  explainAuthFailure,
+  type GitCredentialOptions,
+} from './credentials.js';
+import { GitMirror, UnknownRevisionError } from './git-mirror.js';
+import { GitError, GitRunner, type GitRunnerOptions } from './git-runner.js';
+import { DiscoveryError } from './go-get.js';
+import { buildModuleZip, CreateZipError } from './module-zip.js';
+import { infoJson } from './origin.js';
+import { NoMatchingVersionError, queryVersion } from './query.js';
+import { RepoLookupError, type RepoMapping, RepoResolver } from './repo-root.js';
+
+/** A draft this old belongs to no live request: even a 500 MiB zip is built well within it. */
+const LEFTOVER_AGE_MS = 60 * 60_000;
+
+export interface GitSourceOptions {
+  /** modgate's data directory: mirrors live in `<dataDir>/_modgate/git/<hash of URL>`. */
+  dataDir: string;
+  /** Explicit module pattern → repository URL mappings, tried before the hosts go knows. */
+  mappings?: readonly RepoMapping[];
+  /** GOINSECURE-style patterns of modules that may be fetched over git:// and http://. */
+  insecure?: string;
+  /** A mirror asks its remote for changed refs at most this often (default one minute). */
+  refreshIntervalMs?: number;
+  /** The HTTP client for `?go-get=1` discovery of hosts go has no rule for; without one there is none. */
+  dispatcher?: Dispatcher;
+  git?: GitRunnerOptions;
+  /** Tokens, .netrc and SSH keys for private repositories. */
+  credentials?: GitCredentialOptions;
+}
+
+/**
+ * Modules straight from their git repositories, answering as the go command in GOPROXY=direct mode would:
+ * the same versions, `.info` (Time = commit time, with an Origin), `.mod` and zip contents (same h1).
+ */
+export class GitSource implements Source {
+  readonly name = 'git';
+  private readonly runner: GitRunner;
+  private readonly resolver: RepoResolver;
+  private readonly mirrors = new Map<string, GitMirror>();
+  private readonly repos = new LRUCache<string, Promise<CodeRepo>>({ max: 10_000 });
+  private readonly credentials: CredentialSettings;
+  /** Credential files written and crash leftovers removed, once, before the first git command. */
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: GitSourceOptions) {
+    this.credentials = credentialSettings(
+      options.credentials ?? {},
+      join(options.dataDir, '_modgate', 'git-home'),
+    );
+    this.runner = new GitRunner({
+      ...options.git,
+      config: { ...options.git?.config, ...this.credentials.config },
+      env: { ...options.git?.env, ...this.credentials.env },
+    });
+    this.resolver = new RepoResolver({
+      mappings: options.mappings,
+      insecure: options.insecure,
+      dispatcher: options.dispatcher,
+      ping: (url) =>
+        this.runner.run(['ls-remote', '-q', '--', url], { repo: url, network: true }).then(
+          () => true,
+          () => false,
+        ),
+    });
+  }
+
+  list(module: string): Promise<string> {
+    return this.answer(module, 'list', async (repo) => (await repo.versions()).map((v) => `${v}\n`).join(''));
+  }
+
+  latest(module: string): Promise<Buffer> {
+    return this.info(module, 'latest');
+  }
+
+  info(module: string, query: string): Promise<Buffer> {
+    return this.answer(module, query, async (repo) => infoJson(await queryVersion(repo, query)));
+  }
+
+  mod(module: string, version: string): Promise<Buffer> {
+    return this.answer(module, version, (repo) => repo.goMod(version));
+  }
+
+  zip(module: string, version: string): Promise<Readable> {
+    return this.answer(module, version, async (repo) => {
+      const { hash, subdir } = await repo.zipSource(version);
+      const tmp = join(this.options.dataDir, '_modgate', 'git-tmp', randomBytes(8).toString('hex'));
+      await mkdir(join(tmp, 'files'), { recursive: true });
+      try {
+        const dest = join(tmp, 'module.zip');
+        await buildModuleZip({
+          mirror: repo.mirror,
+          hash,
+          subdir,
+          modulePath: module,
+          version,
+          dest,
+          workDir: join(tmp, 'files'),
+        });
+        await rm(join(tmp, 'files'), { recursive: true, force: true });
+        const stream = createReadStream(dest);
+        stream.once('close', () => void rm(tmp, { recursive: true, force: true }));
+        return stream;
+      } catch (err) {
+        await rm(tmp, { recursive: true, force: true });
+        throw err;
+      }
+    });
+  }
+
+  /** Runs one request against the module's repository, turning failures into the Source error kinds. */
+  private async answer<T>(module: string, what: string, call: (repo: CodeRepo) => Promise<T>): Promise<T> {
+    try {
+      this.started ??= Promise.all([
+        this.credentials.write(),
+        removeLeftovers(join(this.options.dataDir, '_modgate', 'git-tmp'), () => true),
+        removeLeftovers(join(this.options.dataDir, '_modgate', 'git'), (name) => name.includes('.tmp-')),
+      ]).then(() => {});
+      await this.started;
+      return await call(await this.repo(module));
+    } catch (err) {
+      throw sourceError(err, module, what, this.options.credentials ?? {});
+    }
+  }
+
+  private repo(module: string): Promise<CodeRepo> {
+    let repo = this.repos.get(module);
+    if (!repo) {
+      repo = this.resolver
+        .resolve(module)
+        .then(({ root, url }) => new CodeRepo(this.mirror(url), root, module));
+      // A failed lookup (a host that was down) is tried again on the next request.
+      repo.catch(() => this.repos.delete(module));
+      this.repos.set(module, repo);
+    }
+    return repo;
+  }
+
+  private mirror(url: string): GitMirror {
+    let mirror = this.mirrors.get(url);
+    if (!mirror) {
+      const dir = join(
+        this.options.dataDir,
+        '_modgate',
+        'git',
+        createHash('sha256').update(url).digest('hex'),
+      );
+      mirror = new GitMirror(this.runner, url, dir, this.options.refreshIntervalMs ?? 60_000);
+      this.mirrors.set(url, mirror);
+    }
+    return mirror;
+  }
+}
+
+/**
+ * Zip work directories and half-made mirrors that a crashed process left behind. Only old ones go: worker
+ * processes sharing the data directory may be using fresh ones right now.
+ */
+async function removeLeftovers(dir: string, isDraft: (name: string) => boolean): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter(isDraft)) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** What a failure means to a client: the version or repository is not there (404), or git could not tell. */
+function sourceError(err: unknown, module: string, what: string, credentials: GitCredentialOptions): Error {
+  if (err instanceof NotFoundError || err instanceof UpstreamError) return err;
+  if (
+    err instanceof InvalidVersionError ||
+    err instanceof UnknownRevisionError ||
+    err instanceof ModuleDirError ||
+    err instanceof NoMatchingVersionError ||
+    err instanceof RepoLookupError ||
+    err instanceof DiscoveryError ||
+    err instanceof CreateZipError
+  ) {
+    return new NotFoundError(
+      err.message.startsWith(module) ? err.message : `${module}@${what}: ${err.message}`,
+    );
+  }
+  if (err instanceof GitError) {
+    const auth = explainAuthFailure(err, credentials);
+    if (auth !== undefined) return new NotFoundError(`${module}: ${auth}`);
+    return missingRepository(err.stderr) ? new NotFoundError(err.message) : new UpstreamError(err.message);
+  }
+  return new UpstreamError(`${module}@${what}: ${(err as Error).message ?? String(err)}`);
+}
+
+/** git's ways of saying the repository is not there. */
+function missingRepository(stderr: string): boolean {
+  return /repository not found|not found|does not appear to be a git repository|does not exist/i.test(stderr);
+}
