@@ -242,14 +242,18 @@ export class ModuleCache {
     }
   }
 
-  /** The go.mod inside the zip must be the go.mod served for the version, or go builds see two truths. */
+  /**
+   * The go.mod inside the zip must be the go.mod served for the version, or go builds see two truths. Line
+   * endings may differ: go serves the .mod as committed but builds the zip with `git archive`, which applies
+   * .gitattributes end-of-line conversion.
+   */
   private async checkAgainstStoredGoMod(
     module: string,
     version: string,
     zipGoMod: Buffer | undefined,
   ): Promise<void> {
     const stored = await this.store.readBytes(keys.artifact(module, version, 'mod'));
-    if (!stored || !zipGoMod || stored.equals(zipGoMod)) return;
+    if (!stored || !zipGoMod || lf(stored) === lf(zipGoMod)) return;
     throw new IntegrityError(
       `zip for ${module}@${version} contains a go.mod (${validateGoMod(zipGoMod, module, version)}) that differs from the stored .mod (${validateGoMod(stored, module, version)})`,
     );
@@ -355,6 +359,10 @@ function withLocalVersions(remote: Buffer, local: readonly string[]): Buffer {
   if (missing.length === 0) return remote;
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   return Buffer.from(`${text}${separator}${missing.map((v) => `${v}\n`).join('')}`);
+}
+
+function lf(text: Buffer): string {
+  return text.toString('latin1').replaceAll('\r\n', '\n');
 }
 
 function zipProblems(err: ZipRuleError): string {

@@ -66,3 +66,17 @@ test('non-canonical versions are refused for .mod and .zip, with the canonical f
   await assert.rejects(cache.zip('example.com/m', 'v1.0'), /not canonical \(use v1\.0\.0\)/);
   await assert.rejects(cache.mod('example.com/m', 'v2.0.0'), /v2/);
 });
+
+test("a zip whose go.mod differs from the .mod only in line endings is accepted, as go's own zips are", async () => {
+  // git archive applies .gitattributes eol conversion to the zip; go serves the committed .mod as it is.
+  await writeProxyTree(tree, [
+    {
+      path: 'example.com/crlf',
+      version: 'v1.0.0',
+      goMod: 'module example.com/crlf\r\n\r\ngo 1.19\r\n',
+    },
+  ]);
+  await writeFile(join(tree, 'example.com/crlf/@v/v1.0.0.mod'), 'module example.com/crlf\n\ngo 1.19\n');
+  await cache.mod('example.com/crlf', 'v1.0.0');
+  assert.equal((await cache.zip('example.com/crlf', 'v1.0.0')).kind, 'stored');
+});
