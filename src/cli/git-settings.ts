@@ -3,12 +3,14 @@ import type { Dispatcher } from 'undici';
 import type { GitCredentialOptions } from '../sources/git/credentials.js';
 import { GitSource } from '../sources/git/git-source.js';
 import type { RepoMapping } from '../sources/git/repo-root.js';
+import { PrivateNetworkGuard } from '../sources/private-network-guard.js';
 import type { ServeConfig } from './settings.js';
 
 type GitSettings = Pick<
   ServeConfig,
   | 'gitMappings'
   | 'gitInsecure'
+  | 'gitAllowHosts'
   | 'gitTokens'
   | 'gitNetrc'
   | 'gitSshKey'
@@ -50,6 +52,7 @@ export function parseGitTokens(value: string): NonNullable<GitCredentialOptions[
 export function createGitSource(config: GitSettings, dataDir: string, dispatcher: Dispatcher): GitSource {
   if ((config.gitSshKey === '') !== (config.gitKnownHosts === ''))
     throw new Error('gitSshKey and gitKnownHosts go together: SSH host keys are always checked');
+  const guard = new PrivateNetworkGuard(config.gitAllowHosts);
   const credentials: GitCredentialOptions = {
     tokens: parseGitTokens(config.gitTokens),
     ...(config.gitNetrc ? { netrc: resolve(config.gitNetrc) } : {}),
@@ -64,6 +67,7 @@ export function createGitSource(config: GitSettings, dataDir: string, dispatcher
     refreshIntervalMs: config.gitRefreshInterval,
     dispatcher,
     credentials,
+    checkHost: (host) => guard.check(host),
   });
 }
 

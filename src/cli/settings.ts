@@ -201,6 +201,14 @@ export const SERVE_SETTINGS = {
     expected: 'comma-separated glob patterns',
     parse: optionalText,
   },
+  gitAllowHosts: {
+    key: 'gitAllowHosts',
+    description:
+      'hosts (GOPRIVATE-style patterns) that module paths may lead to although they resolve to private or local addresses; others are refused (SSRF)',
+    default: '',
+    expected: 'comma-separated host patterns such as "git.corp.example,*.internal"',
+    parse: optionalText,
+  },
   gitTokens: {
     key: 'gitTokens',
     description:

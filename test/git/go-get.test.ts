@@ -9,6 +9,7 @@ import { Agent } from 'undici';
 import { NotFoundError } from '../../src/sources/errors.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
 import { matchGoImport, parseMetaGoImports } from '../../src/sources/git/go-get.js';
+import { PrivateNetworkGuard } from '../../src/sources/private-network-guard.js';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { GoDirectOracle } from '../helpers/go-direct.js';
 import { assertSameAsGo } from './same-as-go.js';
@@ -73,6 +74,8 @@ describe('?go-get=1 discovery', () => {
     'vanity.example/liar': meta('vanity.example/liar git https://evil.example/lib'),
     'vanity.example/proxied': meta('vanity.example/proxied mod https://proxy.vanity.example'),
     'vanity.example/local': meta('vanity.example/local git file:///etc'),
+    'vanity.example/internal': meta('vanity.example/internal git https://git.internal.example/x'),
+    'vanity.example/metadata': meta('vanity.example/metadata git http://169.254.169.254/x'),
   };
 
   before(async () => {
@@ -113,7 +116,7 @@ describe('?go-get=1 discovery', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function source(insecure?: string): GitSource {
+  function source(insecure?: string, checkHost?: (host: string) => Promise<void>): GitSource {
     const dispatcher = new Agent({
       connect: (options, callback) => {
         if (options.protocol === 'https:') return callback(new Error('no TLS on this test network'), null);
@@ -126,6 +129,7 @@ describe('?go-get=1 discovery', () => {
       dataDir: join(dir, 'data'),
       insecure,
       dispatcher,
+      checkHost,
       git: {
         config: { [`url.file://${repoRoot}/git.vanity.example/.insteadOf`]: 'https://git.vanity.example/' },
       },
@@ -165,5 +169,35 @@ describe('?go-get=1 discovery', () => {
       insecure.info('vanity.example/none', 'v1.0.0'),
       /reading http:\/\/vanity\.example\/none\?go-get=1: 404/,
     );
+  });
+
+  test('a module path never leads modgate into the private network (SSRF), unless the host is allowed', async () => {
+    // A resolver standing in for DNS: vanity.example is public, the others are internal.
+    const dns: Record<string, string[]> = {
+      'vanity.example': ['93.184.216.34'],
+      'git.internal.example': ['10.0.0.5'],
+      'intranet.example': ['192.168.1.10'],
+    };
+    const guard = (allow: string) => new PrivateNetworkGuard(allow, async (host) => dns[host] ?? []);
+    const guarded = source('vanity.example,intranet.example', (host) => guard('').check(host));
+    await assert.rejects(guarded.info('vanity.example/internal', 'v1.0.0'), (err: Error) => {
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.match(err.message, /refusing to fetch from git\.internal\.example: it resolves to 10\.0\.0\.5/);
+      return true;
+    });
+    await assert.rejects(
+      guarded.info('vanity.example/metadata', 'v1.0.0'),
+      /refusing to fetch from 169\.254\.169\.254: it is 169\.254\.169\.254/,
+    );
+    // The discovery page itself is not fetched from a private address either.
+    await assert.rejects(
+      guarded.info('intranet.example/x', 'v1.0.0'),
+      /refusing to fetch from intranet\.example: it resolves to 192\.168\.1\.10/,
+    );
+    const allowed = source('vanity.example', (host) => guard('git.internal.example').check(host));
+    await assert.rejects(allowed.info('vanity.example/internal', 'v1.0.0'), (err: Error) => {
+      assert.doesNotMatch(err.message, /refusing to fetch/);
+      return true;
+    });
   });
 });

@@ -9,6 +9,7 @@ import { GitFixture } from '../helpers/git-fixture.js';
 import { GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { type DirectDownload, GoDirectOracle } from '../helpers/go-direct.js';
 import { ModgateProcess } from '../helpers/modgate.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -88,6 +89,22 @@ describe('modgate serve with the git source', () => {
     });
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /404 Not Found/);
+  });
+
+  test('module paths that lead to local or private addresses are refused (SSRF)', async () => {
+    for (const [path, host] of [
+      ['/127.0.0.1/repo/@v/list', '127.0.0.1'],
+      ['/169.254.169.254/latest.git/@v/list', '169.254.169.254'],
+      ['/10.0.0.8/team/repo/@v/v1.0.0.info', '10.0.0.8'],
+    ]) {
+      const res = await rawRequest(modgate.url, path!);
+      assert.equal(res.status, 404, path);
+      assert.match(
+        res.body.toString(),
+        new RegExp(`refusing to fetch from ${host!.replaceAll('.', '\\.')}`),
+        path,
+      );
+    }
   });
 
   test('git tokens are refused on the command line and never echoed', () => {

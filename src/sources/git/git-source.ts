@@ -40,6 +40,8 @@ export interface GitSourceOptions {
   git?: GitRunnerOptions;
   /** Tokens, .netrc and SSH keys for private repositories. */
   credentials?: GitCredentialOptions;
+  /** Rejects hosts a module path leads to that may not be contacted (see RepoResolverOptions.checkHost). */
+  checkHost?: (host: string) => Promise<void>;
 }
 
 /**
@@ -70,6 +72,7 @@ export class GitSource implements Source {
       mappings: options.mappings,
       insecure: options.insecure,
       dispatcher: options.dispatcher,
+      checkHost: options.checkHost,
       ping: (url) =>
         this.runner.run(['ls-remote', '-q', '--', url], { repo: url, network: true }).then(
           () => true,

@@ -25,6 +25,8 @@ export interface DiscoveryOptions {
   dispatcher: Dispatcher;
   /** Plain http may be tried (after https fails) for this path: GOINSECURE. */
   insecure: (path: string) => boolean;
+  /** Rejects a host that may not be contacted (a private address); called before every request and redirect. */
+  checkHost?: (host: string) => Promise<void>;
 }
 
 /** The meta tag of `modPath`, checked against the prefix's own page when it names a shorter prefix. */
@@ -77,7 +79,7 @@ async function fetchImports(
   for (const scheme of insecure ? ['https', 'http'] : ['https']) {
     const url = `${scheme}://${host}${rest}?go-get=1`;
     try {
-      const page = await get(url, options.dispatcher, insecure);
+      const page = await get(url, options, insecure);
       const imports = parseMetaGoImports(page.body);
       if (imports.length === 0 && page.status !== 200) {
         throw new DiscoveryError(`reading ${page.url}: ${page.status}`);
@@ -93,12 +95,13 @@ async function fetchImports(
 
 async function get(
   start: string,
-  dispatcher: Dispatcher,
+  options: DiscoveryOptions,
   insecure: boolean,
 ): Promise<{ url: string; status: number; body: string }> {
   let url = new URL(start);
   for (let redirects = 0; ; redirects++) {
-    const response = await dispatcher.request({
+    await options.checkHost?.(url.hostname);
+    const response = await options.dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: 'GET',

@@ -39,6 +39,11 @@ export interface RepoResolverOptions {
   ping: (url: string) => Promise<boolean>;
   /** The HTTP client for `?go-get=1` discovery of other hosts; without one, only the rules above apply. */
   dispatcher?: Dispatcher;
+  /**
+   * Rejects a host a module path led to that may not be contacted (private addresses: SSRF). Hosts named by
+   * explicit mappings are the operator's choice and are not checked.
+   */
+  checkHost?: (host: string) => Promise<void>;
 }
 
 interface KnownHost {
@@ -101,11 +106,31 @@ export class RepoResolver {
       if (host.noVcsSuffix && VCS_SUFFIX.test(root)) {
         throw new RepoLookupError(`invalid version control suffix in ${host.prefix}/ path`);
       }
-      return { root, url: `https://${root}` };
+      return this.checked({ root, url: `https://${root}` });
     }
     const m = VCS_QUALIFIED.exec(modPath);
     if (m) return this.qualified(modPath, m[1]!, m[2]!, m[6]!);
-    return this.discover(modPath);
+    return this.checked(await this.discover(modPath));
+  }
+
+  /** A repository found from the module path alone, once its host is known to be one modgate may contact. */
+  private async checked(found: RepoRoot): Promise<RepoRoot> {
+    let host: string;
+    try {
+      host = new URL(found.url).hostname;
+    } catch {
+      throw new RepoLookupError(`${found.root}: invalid repository URL ${JSON.stringify(found.url)}`);
+    }
+    await this.checkHost(host);
+    return found;
+  }
+
+  private async checkHost(host: string): Promise<void> {
+    try {
+      await this.options.checkHost?.(host);
+    } catch (err) {
+      throw new RepoLookupError((err as Error).message);
+    }
   }
 
   /** The host's own `?go-get=1` page names the repository. */
@@ -117,7 +142,7 @@ export class RepoResolver {
       );
     }
     const insecure = (path: string) => matchPrefixPatterns(this.options.insecure ?? '', path);
-    const found = await discoverRepo(modPath, { dispatcher, insecure });
+    const found = await discoverRepo(modPath, { dispatcher, insecure, checkHost: this.options.checkHost });
     if (found.vcs === 'mod') {
       throw new RepoLookupError(
         `${modPath}: its go-import tag serves modules from the GOPROXY ${found.repoRoot}; list that as an upstream instead`,
@@ -133,6 +158,7 @@ export class RepoResolver {
   private async qualified(modPath: string, root: string, repo: string, vcs: string): Promise<RepoRoot> {
     if (vcs !== 'git') throw new RepoLookupError(`${root}: only git repositories are supported, not ${vcs}`);
     const insecure = matchPrefixPatterns(this.options.insecure ?? '', modPath);
+    await this.checkHost(repo.split('/', 1)[0]!.replace(/:\d+$/, ''));
     for (const scheme of GIT_SCHEMES) {
       if (!insecure && INSECURE_SCHEMES.has(scheme)) continue;
       const url = `${scheme}://${repo}`;
