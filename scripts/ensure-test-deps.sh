@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run before the tests: they need git, the real go command, x/mod's sources, Ceph's radosgw, and buildah, a
+# Run before the tests: they need git, the real go command, x/mod's sources, Ceph's radosgw, redis-server, and buildah, a
 # static busybox and openssl for the container builds. When something is missing and this is a Debian machine where we are root
 # (a CI runner, a fresh dev box), install it; otherwise say exactly what to run. The tests never skip for a
 # missing tool.
@@ -13,6 +13,7 @@ have_go || missing+=(go)
 command -v buildah >/dev/null 2>&1 || missing+=(buildah)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
   command -v "$tool" >/dev/null 2>&1 || { missing+=("ceph ($tool)"); break; }
 done

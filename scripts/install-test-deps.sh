@@ -2,7 +2,8 @@
 # Installs what the test suite needs on a Debian bookworm machine: git, the real go command (1.23 from
 # bookworm-backports, else Debian's 1.19), golang.org/x/mod's sources, whose test vectors the suite reads, and
 # buildah with a static busybox and openssl, which build generated Dockerfiles offline (test/scaffold), and Ceph
-# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against.
+# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against, and redis-server,
+# which replicas coordinate through.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -29,7 +30,7 @@ enable_backports() {
 
 enable_backports
 apt_retry apt-get update -q
-packages=(git ca-certificates golang-golang-x-mod-dev buildah busybox-static openssl ceph-mon ceph-osd ceph-common radosgw)
+packages=(git ca-certificates golang-golang-x-mod-dev buildah busybox-static openssl ceph-mon ceph-osd ceph-common radosgw redis-server)
 if apt-cache show golang-1.23-go >/dev/null 2>&1; then
   packages+=(golang-1.23-go)
 else
