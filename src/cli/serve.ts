@@ -84,6 +84,7 @@ async function serveHere(
   registerCoordinationMetric(registry, coordination);
   const freshness = { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate };
   const flights = new SingleFlight();
+  const coordinated = new CoordinatedFlight(flights, locks);
   // The private database logs what the module cache serves, and the cache verifies against it: the cache
   // is created second, so the database reaches it through this reference.
   let cache: ModuleCache | undefined;
@@ -99,8 +100,8 @@ async function serveHere(
     dispatcher,
     userAgent: `modgate/${VERSION}`,
     flights,
-    coordinated: new CoordinatedFlight(flights, locks),
-    freshness: new FreshnessCache(store, flights, freshness, (key, err) =>
+    coordinated,
+    freshness: new FreshnessCache(store, coordinated, freshness, (key, err) =>
       logger.warn({ key, err: String(err) }, 'checksum database refresh failed; serving the cached answer'),
     ),
     notFound: new NegativeCache(config.notFoundTtl),

@@ -11,6 +11,7 @@ import { UpstreamServer } from '../helpers/upstream-server.js';
 import { ReplicaSet } from './replica-set.js';
 
 const LOCK_TTL_MS = 2_000;
+const LIST_TTL_MS = 1_000;
 const zipOf = (path: string) => `/${path}/@v/v1.0.0.zip`;
 const BIG = 'example.com/big';
 const CRASH = 'example.com/crash';
@@ -86,6 +87,7 @@ describe('replicas sharing one bucket and one Redis', () => {
         'true',
       ],
       ['--redis', redis.url, '--lock-ttl', `${LOCK_TTL_MS}ms`],
+      ['--list-ttl', `${LIST_TTL_MS}ms`, '--stale-while-revalidate', '0s'],
     ].flat();
     set = await ReplicaSet.start(3, dir, shared, gateway.credentialsEnv);
   });
@@ -117,6 +119,16 @@ describe('replicas sharing one bucket and one Redis', () => {
   test('300 concurrent requests for one uncached zip over three replicas cause exactly one upstream fetch', async () => {
     await slowly(() => fetchAll(set.roundRobin(zipOf(BIG), 300)));
     assert.equal(upstream.count(zipOf(BIG)), 1);
+  });
+
+  test('@v/list is fetched once over all replicas, and refreshed once when it expires', async () => {
+    const list = `/${BIG}/@v/list`;
+    await slowly(() => fetchAll(set.roundRobin(list, 30)));
+    assert.equal(upstream.count(list), 1);
+    // S3 keeps modification times to the second: the answer is out of date for sure a second after its TTL.
+    await new Promise((resolve) => setTimeout(resolve, LIST_TTL_MS + 1_000));
+    await slowly(() => fetchAll(set.roundRobin(list, 30)));
+    assert.equal(upstream.count(list), 2);
   });
 
   test('a replica that crashes holding the lock wedges nothing: another fetches once the lock expires', async () => {
