@@ -29,7 +29,6 @@ export async function openCoordination(
     ? new FileLocks(join(options.dataDir, LOCKS_DIR), LOCK_STALE_MS)
     : new ProcessLocks();
   if (config.redis === '') return { locks: local, problem: () => undefined, close: async () => {} };
-  let reason = 'not connected yet';
   const locks = new RedisLocks({
     url: config.redis,
     ttlMs: config.lockTtl,
@@ -39,8 +38,7 @@ export async function openCoordination(
         ? `s3:${config.s3Endpoint}/${config.s3Bucket}/${config.s3Prefix}`
         : `fs:${options.dataDir}`,
     fallback: local,
-    onStateChange: (up, why) => {
-      reason = why ?? 'unknown';
+    onStateChange: (up, reason) => {
       if (up) options.logger.info('redis reachable: replicas share one upstream fetch per artifact');
       else
         options.logger.warn(
@@ -52,7 +50,8 @@ export async function openCoordination(
   await locks.connect();
   return {
     locks,
-    problem: () => (locks.coordinated ? undefined : `redis unreachable (${reason})`),
+    // The reason (an address, say) is logged only: /readyz is open to every client.
+    problem: () => (locks.coordinated ? undefined : 'redis unreachable'),
     close: () => locks.close(),
   };
 }

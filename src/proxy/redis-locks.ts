@@ -71,7 +71,11 @@ export class RedisLocks implements Locks {
     let taken: string | null;
     try {
       taken = await this.client.set(key, token, 'PX', this.options.ttlMs, 'NX');
-    } catch {
+    } catch (err) {
+      // A Redis that holds the connection open but does not answer (stopped, overloaded, partitioned) is
+      // as good as gone: stop asking it, and reconnect, whose 'ready' says when it answers again.
+      this.setUp(false, (err as Error).message);
+      this.client.disconnect(true);
       return this.options.fallback.tryAcquire(name);
     }
     return taken === 'OK' ? this.hold(key, token) : undefined;

@@ -49,6 +49,15 @@ export class RedisServer {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a network partition. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Stops the server; `resume` starts it again, empty. */
   async pause(): Promise<void> {
     if (this.child) await stopProcess(this.child);

@@ -95,3 +95,21 @@ test('with Redis unreachable the fallback locks answer at once and the state say
   assert.ok(release, 'the process lock was taken');
   await release();
 });
+
+test('a Redis that stops answering is given up after a second and used again once it answers', async () => {
+  const { locks, states } = await replica();
+  redis.freeze();
+  try {
+    const started = Date.now();
+    const release = await locks.tryAcquire('frozen');
+    assert.ok(release, 'the process lock was taken');
+    await release();
+    assert.ok(Date.now() - started < 5_000, 'no waiting on a silent Redis');
+    assert.equal(locks.coordinated, false);
+  } finally {
+    redis.thaw();
+  }
+  for (const deadline = Date.now() + 10_000; !locks.coordinated; await pause(50))
+    assert.ok(Date.now() < deadline, 'never reconnected');
+  assert.deepEqual(states, [true, false, true]);
+});

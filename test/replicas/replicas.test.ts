@@ -160,8 +160,11 @@ describe('replicas sharing one bucket and one Redis', () => {
 
   test('with Redis down every replica serves, says it is degraded, and recovers when Redis is back', async () => {
     await redis.pause();
-    await waitForReadyz(set.replicas, /^ready \(degraded: redis unreachable/);
-    for (const replica of set.replicas) assert.equal(await coordinationUp(replica), '0');
+    await waitForReadyz(set.replicas, /^ready \(degraded: redis unreachable\)\n$/);
+    for (const replica of set.replicas) {
+      assert.equal(await coordinationUp(replica), '0');
+      await replica.waitForLog('redis unreachable: serving on');
+    }
 
     await fetchAll(set.roundRobin(zipOf(BIG), 9));
     assert.equal(upstream.count(zipOf(BIG)), 1, 'stored artifacts are served from the bucket');
