@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Run before the tests: they need git, the real go command, x/mod's sources, Ceph's radosgw, buildah, a static
-# busybox and openssl for the container builds, and the corpus of Go libraries the git source is checked on.
-# When something is missing and this is a Debian machine where we are root (a CI runner, a fresh dev box),
-# install it; otherwise say exactly what to run. The tests never skip for a missing tool.
+# Run before the tests: they need git, the real go command, x/mod's sources, Ceph's radosgw, redis-server,
+# buildah, a static busybox and openssl for the container builds, and the corpus of Go libraries the git
+# source is checked on. When something is missing and this is a Debian machine where we are root (a CI
+# runner, a fresh dev box), install it; otherwise say exactly what to run. The tests never skip for a missing
+# tool.
 set -euo pipefail
 here=$(dirname "$0")
 have_go() { [ -x /usr/lib/go-1.23/bin/go ] || [ -x /usr/lib/go-1.19/bin/go ] || [ -x /usr/bin/go ] || [ -n "${MODGATE_TEST_GO:-}" ]; }
@@ -14,6 +15,7 @@ have_go || missing+=(go)
 command -v buildah >/dev/null 2>&1 || missing+=(buildah)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 for tool in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool; do
   command -v "$tool" >/dev/null 2>&1 || { missing+=("ceph ($tool)"); break; }
 done

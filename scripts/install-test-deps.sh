@@ -2,8 +2,9 @@
 # Installs what the test suite needs on a Debian bookworm machine: git, the real go command (1.23 from
 # bookworm-backports, else Debian's 1.19), golang.org/x/mod's sources, whose test vectors the suite reads,
 # buildah with a static busybox and openssl, which build generated Dockerfiles offline (test/scaffold), Ceph
-# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against, and the corpus
-# of real Go libraries (Debian golang-*-dev sources) that the git source is checked on.
+# (monitor, OSD, radosgw and their tools), the real S3 service the S3 store is tested against, redis-server,
+# which replicas coordinate through, and the corpus of real Go libraries (Debian golang-*-dev sources) that
+# the git source is checked on.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -30,7 +31,7 @@ enable_backports() {
 
 enable_backports
 apt_retry apt-get update -q
-packages=(git ca-certificates openssl golang-golang-x-mod-dev buildah busybox-static ceph-mon ceph-osd ceph-common radosgw)
+packages=(git ca-certificates openssl golang-golang-x-mod-dev buildah busybox-static ceph-mon ceph-osd ceph-common radosgw redis-server)
 # Source-only packages with no dependencies of their own: they add files under /usr/share/gocode and nothing else.
 mapfile -t corpus < <(grep -v '^#' "$(dirname "$0")/../test/git/corpus-packages.txt")
 packages+=("${corpus[@]}")

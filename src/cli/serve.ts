@@ -10,7 +10,6 @@ import { matchPrefixPatterns } from '../gomod/patterns.js';
 import { parseProxyList } from '../gomod/proxy-list.js';
 import { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import { FreshnessCache } from '../proxy/freshness.js';
-import { FileLocks, type Locks, ProcessLocks } from '../proxy/locks.js';
 import { createProxyMetrics } from '../proxy/metrics.js';
 import { ModuleCache } from '../proxy/module-cache.js';
 import { NegativeCache } from '../proxy/negative-cache.js';
@@ -19,15 +18,17 @@ import { buildApp } from '../server/app.js';
 import { privatePathScrubber, scrubLogObject } from '../server/scrub-private-paths.js';
 import { createHttpClient } from '../sources/http-client.js';
 import { setUpChecksumDatabases } from './checksum-setup.js';
+import {
+  type Coordination,
+  LOCKS_DIR,
+  openCoordination,
+  registerCoordinationMetric,
+} from './open-coordination.js';
 import { openStore } from './open-store.js';
 import { parseServeInputs, type ServeInputs } from './serve-inputs.js';
 import type { ServeConfig } from './settings.js';
 import { supervise } from './supervise.js';
 import { VERSION } from './version.js';
-
-/** Worker processes coordinate through lock files here; a lock older than this is a crashed fetch's. */
-const LOCKS_DIR = '_modgate/locks';
-const LOCK_STALE_MS = 15 * 60_000;
 
 /**
  * Starts the proxy. With one worker it serves in this process; with several, this process supervises
@@ -62,8 +63,8 @@ export async function serve(config: ServeConfig): Promise<void> {
       });
     }
   }
-  const locks: Locks = primary ? new ProcessLocks() : new FileLocks(join(dataDir, LOCKS_DIR), LOCK_STALE_MS);
-  await serveHere(config, logger, dispatcher, inputs, dataDir, locks);
+  const coordination = await openCoordination(config, { dataDir, worker: !primary, logger });
+  await serveHere(config, logger, dispatcher, inputs, dataDir, coordination);
 }
 
 async function serveHere(
@@ -72,15 +73,18 @@ async function serveHere(
   dispatcher: Dispatcher,
   inputs: ServeInputs,
   dataDir: string,
-  locks: Locks,
+  coordination: Coordination,
 ): Promise<void> {
+  const { locks } = coordination;
   // A worker must not clean staging: its siblings may be writing there right now.
   const store = await openStore(config, dataDir, { cleanStaging: cluster.isPrimary });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createProxyMetrics(registry);
+  registerCoordinationMetric(registry, coordination);
   const freshness = { ttlMs: config.listTtl, staleWhileRevalidateMs: config.staleWhileRevalidate };
   const flights = new SingleFlight();
+  const coordinated = new CoordinatedFlight(flights, locks);
   // The private database logs what the module cache serves, and the cache verifies against it: the cache
   // is created second, so the database reaches it through this reference.
   let cache: ModuleCache | undefined;
@@ -96,8 +100,8 @@ async function serveHere(
     dispatcher,
     userAgent: `modgate/${VERSION}`,
     flights,
-    coordinated: new CoordinatedFlight(flights, locks),
-    freshness: new FreshnessCache(store, flights, freshness, (key, err) =>
+    coordinated,
+    freshness: new FreshnessCache(store, coordinated, freshness, (key, err) =>
       logger.warn({ key, err: String(err) }, 'checksum database refresh failed; serving the cached answer'),
     ),
     notFound: new NegativeCache(config.notFoundTtl),
@@ -130,6 +134,7 @@ async function serveHere(
     store,
     logger,
     registry,
+    coordination,
     mutableMaxAgeSeconds: Math.floor(config.listTtl / 1000),
     memoryCacheBytes: config.memoryCache,
     // Tokens are read even with --auth off: --rate-limit counts each token apart.
@@ -167,7 +172,7 @@ async function serveHere(
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     await app.close();
-    await dispatcher.close();
+    await Promise.all([dispatcher.close(), coordination.close()]);
     logger.info('stopped');
     process.exit(0);
   };

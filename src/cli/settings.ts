@@ -42,6 +42,9 @@ const keyPrefix = (raw: string | number | boolean) => {
 const httpUrl = (raw: string | number | boolean) =>
   typeof raw === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(raw.trim()) ? raw.trim() : undefined;
 
+const redisUrl = (raw: string | number | boolean) =>
+  typeof raw === 'string' && /^(rediss?:\/\/\S+)?$/.test(raw.trim()) ? raw.trim() : undefined;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting, with its embedded default: `modgate serve` with no configuration at all runs with these. */
@@ -341,6 +344,25 @@ export const SERVE_SETTINGS = {
     default: 1,
     expected: 'an integer from 1 to 64',
     parse: integer(1, 64),
+  },
+  redis: {
+    key: 'redis',
+    description:
+      'Redis shared by replicas (several modgate serve on one bucket) so they fetch each artifact once between them; empty for none. Credentials go in the URL, best set through MODGATE_REDIS',
+    default: '',
+    expected: 'a redis:// or rediss:// URL such as "redis://:password@redis.internal:6379/0"',
+    parse: redisUrl,
+  },
+  lockTtl: {
+    key: 'lockTtl',
+    description:
+      'with redis, how long a fetch lock outlives a replica that crashed holding it (a live holder keeps extending it)',
+    default: 30_000,
+    expected: 'a duration from 1s, such as 30s',
+    parse: (raw: string | number | boolean) => {
+      const ms = duration(raw);
+      return ms !== undefined && ms >= 1000 ? ms : undefined;
+    },
   },
   memoryCache: {
     key: 'memoryCache',

@@ -1,6 +1,6 @@
 import { isNotFound } from '../sources/errors.js';
 import type { Store } from '../storage/store.js';
-import type { SingleFlight } from './singleflight.js';
+import type { CoordinatedFlight } from './coordinated-flight.js';
 
 export interface FreshnessPolicy {
   /** How long an upstream answer is served without asking again. */
@@ -19,12 +19,13 @@ export interface RevalidatedAnswer {
 /**
  * Caches answers that change over time (`@v/list`, `@latest`, branch and commit queries) in the store, with
  * a TTL, stale-while-revalidate, and stale-if-error: when every upstream fails, the last answer is served
- * however old it is, because an old version list beats a failed build.
+ * however old it is, because an old version list beats a failed build. Processes sharing the store (workers,
+ * replicas) refresh an answer once between them: the others wait and take the refreshed answer.
  */
 export class FreshnessCache {
   constructor(
     private readonly store: Store,
-    private readonly flights: SingleFlight,
+    private readonly flights: CoordinatedFlight,
     private readonly policy: FreshnessPolicy,
     private readonly onBackgroundError: (key: string, err: unknown) => void,
   ) {}
@@ -35,12 +36,12 @@ export class FreshnessCache {
       const ageMs = Date.now() - cached.fetchedAt;
       if (ageMs < this.policy.ttlMs) return { bytes: cached.bytes, state: 'fresh', ageMs };
       if (ageMs < this.policy.ttlMs + this.policy.staleWhileRevalidateMs) {
-        this.refresh(key, fetch).catch((err) => this.onBackgroundError(key, err));
+        this.refresh(key, fetch, cached.fetchedAt).catch((err) => this.onBackgroundError(key, err));
         return { bytes: cached.bytes, state: 'stale', ageMs };
       }
     }
     try {
-      return { bytes: await this.refresh(key, fetch), state: 'fetched', ageMs: 0 };
+      return { bytes: await this.refresh(key, fetch, cached?.fetchedAt), state: 'fetched', ageMs: 0 };
     } catch (err) {
       if (!cached) throw err;
       if (isNotFound(err)) {
@@ -52,12 +53,28 @@ export class FreshnessCache {
     }
   }
 
-  private refresh(key: string, fetch: () => Promise<Buffer>): Promise<Buffer> {
-    return this.flights.run(`refresh:${key}`, async () => {
-      const bytes = await fetch();
-      await this.store.put(key, { bytes }, { ifAbsent: false });
-      return bytes;
+  /**
+   * Fetches and stores the answer, unless another process does so first: then its answer is taken. `seenAt`
+   * is when the answer judged out of date was fetched (undefined: there was none); a newer one is a refresh.
+   */
+  private async refresh(
+    key: string,
+    fetch: () => Promise<Buffer>,
+    seenAt: number | undefined,
+  ): Promise<Buffer> {
+    const refreshedElsewhere = async () => {
+      const info = await this.store.stat(key);
+      return info !== undefined && (seenAt === undefined || info.modified.getTime() > seenAt);
+    };
+    let fetched: Buffer | undefined;
+    await this.flights.run(`refresh:${key}`, refreshedElsewhere, async () => {
+      fetched = await fetch();
+      await this.store.put(key, { bytes: fetched }, { ifAbsent: false });
     });
+    // Callers that joined a refresh in flight, here or in another process, read what it stored.
+    const bytes = fetched ?? (await this.store.readBytes(key));
+    if (!bytes) throw new Error(`the refreshed answer for ${key} was removed before it could be read`);
+    return bytes;
   }
 
   private async cached(key: string): Promise<{ bytes: Buffer; fetchedAt: number } | undefined> {

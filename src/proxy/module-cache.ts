@@ -69,7 +69,7 @@ export class ModuleCache {
     this.onZipStored = options.onZipStored ?? (() => {});
     this.notFound = new NegativeCache(options.notFoundTtlMs);
     this.coordinated = new CoordinatedFlight(this.flights, options.locks);
-    this.freshness = new FreshnessCache(this.store, this.flights, options.freshness, (key, err) =>
+    this.freshness = new FreshnessCache(this.store, this.coordinated, options.freshness, (key, err) =>
       this.logger.warn({ key, err: String(err) }, 'background refresh failed; serving the cached answer'),
     );
   }

@@ -22,6 +22,8 @@ export interface AppOptions {
   store: Store;
   logger: Logger;
   registry: Registry;
+  /** Says on /readyz when replicas are serving uncoordinated; absent, coordination is never a problem. */
+  coordination?: { problem(): string | undefined } | undefined;
   /** Seconds clients and CDNs may reuse list, latest and query answers. */
   mutableMaxAgeSeconds: number;
   /** Memory for small immutable objects (.info, .mod) kept hot. */
@@ -124,7 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .header('content-type', 'text/plain; charset=utf-8')
       .send(`modgate internal error (request ${request.id})\n`);
   });
-  registerOperationalRoutes(app, options.store, options.registry);
+  registerOperationalRoutes(app, options.store, options.registry, options.coordination);
   registerSumdbRoutes(app, options.sumdbs, options.mutableMaxAgeSeconds);
   fastLane = registerProxyRoutes(
     app,

@@ -61,3 +61,27 @@ test('a config file that is not YAML or not a mapping is reported', async () => 
     /config file .*missing\.yaml: ENOENT/,
   );
 });
+
+test('redis is off by default; a URL that is not redis:// or a lock TTL under a second is refused', () => {
+  const config = loadServeConfig({ flags: {}, env: {} });
+  assert.equal(config.redis, '');
+  assert.equal(config.lockTtl, 30_000);
+  const set = loadServeConfig({
+    flags: { lockTtl: '5s' },
+    env: { MODGATE_REDIS: 'rediss://:pw@redis:6380/1' },
+  });
+  assert.equal(set.redis, 'rediss://:pw@redis:6380/1');
+  assert.equal(set.lockTtl, 5_000);
+  assert.throws(
+    () => loadServeConfig({ flags: { redis: 'redis.internal:6379', lockTtl: '200ms' }, env: {} }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(
+        err.message,
+        /flag --redis = "redis.internal:6379": expected a redis:\/\/ or rediss:\/\/ URL/,
+      );
+      assert.match(err.message, /flag --lock-ttl = "200ms": expected a duration from 1s/);
+      return true;
+    },
+  );
+});
