@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { registerDoctorCommand } from '../doctor/doctor-command.js';
 import { registerCacheCommand } from '../cachectl/cache-command.js';
+import { registerDoctorCommand } from '../doctor/doctor-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
