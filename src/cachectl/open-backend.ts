@@ -9,7 +9,7 @@ import { BackendError, type ReadBackend, StoreBackend, type WriteBackend } from 
 import { DirectoryReader } from './directory-reader.js';
 import { describeFsError } from './project-sums.js';
 import { ProxyBackend } from './proxy-backend.js';
-import { openS3Backend, type S3Flags } from './s3-backend.js';
+import type { S3Flags } from './s3-backend.js';
 
 export const BACKEND_FORMS =
   'dir:/path (or a plain path, or file:///path), s3://bucket/prefix, http(s)://modgate-server';
@@ -25,7 +25,11 @@ export async function openBackend(
   purpose: 'save' | 'restore',
   s3: S3Flags = {},
 ): Promise<ReadBackend | WriteBackend> {
-  if (/^s3:/i.test(spec)) return openS3Backend(spec, s3);
+  if (/^s3:/i.test(spec)) {
+    // The AWS SDK takes a third of a second to load: only those who use S3 wait for it.
+    const { openS3Backend } = await import('./s3-backend.js');
+    return openS3Backend(spec, s3);
+  }
   if (Object.values(s3).some((v) => v !== undefined && v !== false)) {
     // Ignoring them would hide a mistake in the backend, such as a bucket given without "s3://".
     throw new BackendError(
