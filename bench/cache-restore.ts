@@ -22,7 +22,7 @@ import { requireBinary, runCommand } from './tools.js';
  * Plus the bytes each moves, and what each uploads again after one dependency bump.
  */
 
-export type Approach = 'modgate' | 'tarball' | 'cold';
+type Approach = 'modgate' | 'tarball' | 'cold';
 const APPROACHES: readonly Approach[] = ['modgate', 'tarball', 'cold'];
 
 /** actions/cache's archive on Linux: a POSIX tar through zstd with a long window (its tar.ts). */
@@ -97,14 +97,7 @@ export async function measureCacheRestore(
   };
   const uploadTarball = async (modCache: string) => {
     const archive = join(store.stagingDir, 'go-mod.tzst');
-    await mustRun(
-      'tar',
-      ['--posix', '--use-compress-program', ZSTD_CREATE, '-cf', archive, '-C', modCache, '.'],
-      project,
-      {
-        PATH: process.env.PATH,
-      },
-    );
+    await tar(['--posix', '--use-compress-program', ZSTD_CREATE, '-cf', archive, '-C', modCache, '.']);
     const { size } = await stat(archive);
     await store.put(TARBALL_KEY, { file: archive }, { ifAbsent: false });
     return size;
@@ -128,14 +121,12 @@ export async function measureCacheRestore(
       await pipeline(got.body, createWriteStream(archive));
       bytes = (await stat(archive)).size;
       await mkdir(modCache);
-      await mustRun('tar', ['--use-compress-program', ZSTD_EXTRACT, '-xf', archive, '-C', modCache], root, {
-        PATH: process.env.PATH,
-      });
+      await tar(['--use-compress-program', ZSTD_EXTRACT, '-xf', archive, '-C', modCache]);
     } else {
       await mustRun(go, ['mod', 'download'], project, isolatedGoEnv(root, modCache, nginx.url));
       return downloadedBytes(join(modCache, 'cache', 'download'));
     }
-    // Ready means go needs nothing more: the same offline download every way ends with.
+    // Ready means go needs nothing more: both restored caches end with the same offline download.
     await mustRun(go, ['mod', 'download'], project, isolatedGoEnv(root, modCache, 'off'));
     return bytes;
   };
@@ -206,6 +197,10 @@ async function writeProject(dir: string, versions: readonly ModuleVersion[]): Pr
   );
   const imports = versions.map((v) => `\t_ "${v.path}"\n`).join('');
   await writeFile(join(dir, 'deps.go'), `package project\n\nimport (\n${imports})\n`);
+}
+
+function tar(args: string[]) {
+  return mustRun('tar', args, '/', { PATH: process.env.PATH });
 }
 
 async function mustRun(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
