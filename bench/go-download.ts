@@ -49,6 +49,30 @@ export async function createScratch(): Promise<Scratch> {
   }
 }
 
+/**
+ * A go environment that sees nothing of the machine's: HOME, GOPATH and GOCACHE below `root`, the given module
+ * cache and GOPROXY, no go.env, no checksum database (the corpus is generated) and no toolchain switch.
+ */
+export function isolatedGoEnv(root: string, modCache: string, goproxy: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: join(root, 'home'),
+    GOPATH: join(root, 'gopath'),
+    GOMODCACHE: modCache,
+    GOCACHE: join(root, 'gocache'),
+    GOENV: 'off',
+    GOTOOLCHAIN: 'local',
+    // Writable, so that the benchmark can delete the caches it fills.
+    GOFLAGS: '-modcacherw',
+    GOSUMDB: 'off',
+    GONOSUMDB: '',
+    GOPRIVATE: '',
+    GONOPROXY: '',
+    GOINSECURE: '',
+    GOPROXY: goproxy,
+  };
+}
+
 export interface GoDownloadResult {
   seconds: number;
   modules: number;
@@ -63,27 +87,12 @@ export async function goModDownload(
 ): Promise<GoDownloadResult> {
   const root = await mkdtemp(join(scratch.dir, 'run-'));
   try {
-    const dirs = { home: join(root, 'home'), gopath: join(root, 'gopath'), work: join(root, 'work') };
-    for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: dirs.home,
-      GOPATH: dirs.gopath,
-      GOMODCACHE: join(root, 'modcache'),
-      GOCACHE: join(root, 'gocache'),
-      GOENV: 'off',
-      GOTOOLCHAIN: 'local',
-      GOFLAGS: '-modcacherw',
-      GOSUMDB: 'off',
-      GONOSUMDB: '',
-      GOPRIVATE: '',
-      GONOPROXY: '',
-      GOINSECURE: '',
-      GOPROXY: goproxy,
-    };
+    const work = join(root, 'work');
+    await mkdir(work);
+    const env = isolatedGoEnv(root, join(root, 'modcache'), goproxy);
     const args = ['mod', 'download', '-json', ...versions.map((v) => `${v.path}@${v.version}`)];
     const started = process.hrtime.bigint();
-    const { code, stdout, stderr } = await runCommand(go, args, { cwd: dirs.work, env });
+    const { code, stdout, stderr } = await runCommand(go, args, { cwd: work, env });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const downloaded = stdout.match(/"Zip": "/g)?.length ?? 0;
     if (code !== 0 || /"Error":/.test(stdout) || downloaded !== versions.length) {

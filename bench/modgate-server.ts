@@ -16,7 +16,7 @@ export interface ModgateServer {
 }
 
 // dist/bench/modgate-server.js -> dist/src/cli/main.js
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 export async function startModgate(
   dataDir: string,

@@ -3,6 +3,8 @@ import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatBytes } from '../src/cachectl/format-bytes.js';
+import { type CacheRestoreResult, cacheRows, measureCacheRestore } from './cache-restore.js';
 import { allArtifactPaths, type Corpus, ensureCorpus, loadMixPaths } from './corpus.js';
 import { createScratch, goModDownload, requireGo, type Scratch } from './go-download.js';
 import { type LoadGenerator, type LoadResult, resolveLoadGenerator, runLoad } from './load.js';
@@ -33,6 +35,8 @@ const { values: flags } = parseArgs({
     clients: { type: 'string' },
     seed: { type: 'string' },
     'modgate-workers': { type: 'string' },
+    'cache-modules': { type: 'string' },
+    only: { type: 'string' },
   },
   strict: true,
 });
@@ -59,7 +63,19 @@ const options = {
   // Two, like nginx's two workers, for the throughput figure. One go client and the memory figure use the
   // default single process: each worker warms its own memory, and one client gains nothing from two.
   modgateWorkers: num(flags['modgate-workers'], 2),
+  // The cache figure's project: this many modules, each required once (the corpus has a v1.1.0 of each to bump to).
+  cacheModules: num(flags['cache-modules'], quick ? 40 : 200),
 };
+const FIGURES = ['throughput', 'go', 'rss', 'cache'] as const;
+type Figure = (typeof FIGURES)[number];
+const only = new Set((flags.only ?? FIGURES.join(',')).split(','));
+for (const figure of only) {
+  if (!(FIGURES as readonly string[]).includes(figure))
+    throw new Error(
+      `--only takes a comma-separated list of ${FIGURES.join(', ')}; not ${JSON.stringify(figure)}`,
+    );
+}
+const selected = (figure: Figure) => only.has(figure);
 if (flags['load-generator'] !== 'wrk' && flags['load-generator'] !== 'autocannon') {
   throw new Error('--load-generator must be wrk or autocannon');
 }
@@ -94,6 +110,46 @@ async function main(): Promise<void> {
   const generator = await resolveLoadGenerator(flags['load-generator'] as LoadGenerator);
   log(`options: ${JSON.stringify(options)}; load generator: ${generator}; go: ${go}`);
 
+  const corpus = selected('throughput') || selected('go') || selected('rss') ? await mainCorpus() : undefined;
+  const work = await mkdtemp(join(tmpdir(), 'modgate-bench-run-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+
+  const throughput =
+    corpus && selected('throughput') ? await measureThroughput(corpus, work, generator) : undefined;
+  const goDownload = corpus && selected('go') ? await measureGoDownload(corpus, work, go) : undefined;
+  const rss = corpus && selected('rss') ? await measureRss(corpus, work) : undefined;
+  const cacheRestore = selected('cache') ? await measureCache(go) : undefined;
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      kernel: release(),
+      node: process.version,
+      loadavgAtEnd: loadavg(),
+    },
+    options: { ...options, loadGenerator: generator },
+    corpus: corpus && {
+      moduleVersions: corpus.versions.length,
+      averageZipKB: corpus.zipBytesAverage / 1000,
+      bigZipMiB: corpus.big.zipBytes / 2 ** 20,
+      bigUncompressedMiB: corpus.big.uncompressedBytes / 2 ** 20,
+    },
+    throughput,
+    goDownload,
+    rss,
+    cacheRestore,
+  };
+  printTable(results);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, 'latest.json');
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results written to ${file}`);
+}
+
+/** The corpus of the serving figures: regular module versions plus the big zip. */
+async function mainCorpus(): Promise<Corpus> {
   const corpus = await ensureCorpus(
     {
       modules: options.modules,
@@ -107,38 +163,23 @@ async function main(): Promise<void> {
     `corpus: ${corpus.versions.length} module versions, average zip ${(corpus.zipBytesAverage / 1000).toFixed(1)} KB, ` +
       `big zip ${(corpus.big.zipBytes / 2 ** 20).toFixed(1)} MiB (${(corpus.big.uncompressedBytes / 2 ** 20).toFixed(1)} MiB uncompressed)`,
   );
-  const work = await mkdtemp(join(tmpdir(), 'modgate-bench-run-'));
-  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  return corpus;
+}
 
-  const throughput = await measureThroughput(corpus, work, generator);
-  const goDownload = await measureGoDownload(corpus, work, go);
-  const rss = await measureRss(corpus, work);
-
-  const results = {
-    date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      kernel: release(),
-      node: process.version,
-      loadavgAtEnd: loadavg(),
-    },
-    options: { ...options, loadGenerator: generator },
-    corpus: {
-      moduleVersions: corpus.versions.length,
-      averageZipKB: corpus.zipBytesAverage / 1000,
-      bigZipMiB: corpus.big.zipBytes / 2 ** 20,
-      bigUncompressedMiB: corpus.big.uncompressedBytes / 2 ** 20,
-    },
-    throughput,
-    goDownload,
-    rss,
-  };
-  printTable(results);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, 'latest.json');
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results written to ${file}`);
+/**
+ * 4. A ready module cache on a fresh runner: modgate cache restore from S3, an actions/cache-style tarball in the
+ * same bucket, and a cold go mod download. Its own corpus: two versions of each module (the second for the
+ * bump), and a token big module, which this figure does not use.
+ */
+async function measureCache(go: string) {
+  const corpus = await ensureCorpus(
+    { modules: options.cacheModules, versionsPerModule: 2, bigMiB: 1, seed: options.seed },
+    log,
+  );
+  const scratch = await createScratch();
+  cleanups.push(() => scratch.cleanup());
+  log(`cache restore: client module caches on ${scratch.kind} (${scratch.dir})`);
+  return measureCacheRestore(corpus, go, scratch, { reps: options.reps }, log, cleanups);
 }
 
 /** 1. Mixed .info/.mod/.zip load at 64 connections, modgate (warm) and nginx on the same tree, alternating. */
@@ -336,68 +377,87 @@ async function warm(baseUrl: string, paths: readonly string[]): Promise<void> {
 }
 
 function printTable(results: {
-  corpus: { moduleVersions: number; averageZipKB: number; bigZipMiB: number };
+  corpus: { moduleVersions: number; averageZipKB: number; bigZipMiB: number } | undefined;
   options: { loadGenerator: string; reps: number };
-  throughput: Awaited<ReturnType<typeof measureThroughput>>;
-  goDownload: Awaited<ReturnType<typeof measureGoDownload>>;
-  rss: Awaited<ReturnType<typeof measureRss>>;
+  throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
+  goDownload: Awaited<ReturnType<typeof measureGoDownload>> | undefined;
+  rss: Awaited<ReturnType<typeof measureRss>> | undefined;
+  cacheRestore: CacheRestoreResult | undefined;
 }): void {
-  const { throughput: t, goDownload: g, rss } = results;
-  const rows: string[][] = [
-    ['figure', 'modgate', 'baseline', 'modgate/baseline'],
-    [
-      `requests/s (baseline nginx)`,
-      formatSummary(t.modgate.requestsPerSecond, 0),
-      formatSummary(t.nginx.requestsPerSecond, 0),
-      formatSummary(t.ratio.requestsPerSecond, 2),
-    ],
-    [
-      'MB/s (baseline nginx)',
-      formatSummary(t.modgate.megabytesPerSecond),
-      formatSummary(t.nginx.megabytesPerSecond),
-      formatSummary(t.ratio.megabytesPerSecond, 2),
-    ],
-    [
-      'p50 latency ms (baseline nginx)',
-      formatSummary(t.modgate.p50Ms, 2),
-      formatSummary(t.nginx.p50Ms, 2),
-      formatSummary(t.ratio.p50Ms, 2),
-    ],
-    [
-      'p99 latency ms (baseline nginx)',
-      formatSummary(t.modgate.p99Ms, 2),
-      formatSummary(t.nginx.p99Ms, 2),
-      formatSummary(t.ratio.p99Ms, 2),
-    ],
-    [
-      'go mod download s, warm (baseline file://)',
-      formatSummary(g.modgateWarmSeconds, 2),
-      formatSummary(g.fileProxySeconds, 2),
-      formatSummary(g.ratioWarm, 2),
-    ],
-    [
-      'go mod download s, nginx (baseline file://)',
-      formatSummary(g.nginxSeconds, 2),
-      formatSummary(g.fileProxySeconds, 2),
-      formatSummary(g.ratioNginx, 2),
-    ],
-    [
-      'go mod download s, cold (baseline file://)',
-      formatSummary(g.modgateColdSeconds, 2),
-      formatSummary(g.fileProxySeconds, 2),
-      formatSummary(g.ratioCold, 2),
-    ],
-    [`peak RSS MiB, ${rss.clients} × big zip, warm (VmHWM)`, formatSummary(rss.warm.hwmMiB, 0), '', ''],
-    [`peak RSS MiB, ${rss.clients} × big zip, cold (VmHWM)`, formatSummary(rss.cold.hwmMiB, 0), '', ''],
-    ['idle RSS MiB before the big-zip clients', formatSummary(rss.warm.baselineMiB, 0), '', ''],
+  const { throughput: t, goDownload: g, rss, cacheRestore: c } = results;
+  const rows: string[][] = [['figure', 'modgate', 'baseline', 'modgate/baseline']];
+  if (t) {
+    rows.push(
+      [
+        `requests/s (baseline nginx)`,
+        formatSummary(t.modgate.requestsPerSecond, 0),
+        formatSummary(t.nginx.requestsPerSecond, 0),
+        formatSummary(t.ratio.requestsPerSecond, 2),
+      ],
+      [
+        'MB/s (baseline nginx)',
+        formatSummary(t.modgate.megabytesPerSecond),
+        formatSummary(t.nginx.megabytesPerSecond),
+        formatSummary(t.ratio.megabytesPerSecond, 2),
+      ],
+      [
+        'p50 latency ms (baseline nginx)',
+        formatSummary(t.modgate.p50Ms, 2),
+        formatSummary(t.nginx.p50Ms, 2),
+        formatSummary(t.ratio.p50Ms, 2),
+      ],
+      [
+        'p99 latency ms (baseline nginx)',
+        formatSummary(t.modgate.p99Ms, 2),
+        formatSummary(t.nginx.p99Ms, 2),
+        formatSummary(t.ratio.p99Ms, 2),
+      ],
+    );
+  }
+  if (g) {
+    rows.push(
+      [
+        'go mod download s, warm (baseline file://)',
+        formatSummary(g.modgateWarmSeconds, 2),
+        formatSummary(g.fileProxySeconds, 2),
+        formatSummary(g.ratioWarm, 2),
+      ],
+      [
+        'go mod download s, nginx (baseline file://)',
+        formatSummary(g.nginxSeconds, 2),
+        formatSummary(g.fileProxySeconds, 2),
+        formatSummary(g.ratioNginx, 2),
+      ],
+      [
+        'go mod download s, cold (baseline file://)',
+        formatSummary(g.modgateColdSeconds, 2),
+        formatSummary(g.fileProxySeconds, 2),
+        formatSummary(g.ratioCold, 2),
+      ],
+    );
+  }
+  if (rss) {
+    rows.push(
+      [`peak RSS MiB, ${rss.clients} × big zip, warm (VmHWM)`, formatSummary(rss.warm.hwmMiB, 0), '', ''],
+      [`peak RSS MiB, ${rss.clients} × big zip, cold (VmHWM)`, formatSummary(rss.cold.hwmMiB, 0), '', ''],
+      ['idle RSS MiB before the big-zip clients', formatSummary(rss.warm.baselineMiB, 0), '', ''],
+    );
+  }
+  if (c) rows.push(...cacheRows(c));
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  const line = (r: string[]) => r.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ');
+  const about = [
+    results.corpus &&
+      `${results.corpus.moduleVersions} module versions (average zip ${results.corpus.averageZipKB.toFixed(1)} KB), ` +
+        `big zip ${results.corpus.bigZipMiB.toFixed(1)} MiB`,
+    t &&
+      `load: ${t.connections} connections × ${t.durationSeconds} s, 1/3 .info, 1/3 .mod, 1/3 .zip, ${results.options.loadGenerator}`,
+    c &&
+      `cache: ${c.moduleVersions} modules, module cache ${formatBytes(c.tree.bytes)} in ${c.tree.files} files, client on ${c.scratch}`,
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ');
   const out = [
     '',
-    `modgate benchmark: ${results.corpus.moduleVersions} module versions (average zip ${results.corpus.averageZipKB.toFixed(1)} KB), ` +
-      `big zip ${results.corpus.bigZipMiB.toFixed(1)} MiB; load: ${t.connections} connections × ${t.durationSeconds} s, ` +
-      `1/3 .info, 1/3 .mod, 1/3 .zip, ${results.options.loadGenerator}; median (min–max) of ${results.options.reps} run(s)`,
+    `modgate benchmark: ${about.filter(Boolean).join('; ')}; median (min–max) of ${results.options.reps} run(s)`,
     line(rows[0]!),
     widths.map((w) => '-'.repeat(w)).join('-|-'),
     ...rows.slice(1).map(line),

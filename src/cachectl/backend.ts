@@ -22,18 +22,25 @@ export interface WriteBackend extends ReadBackend {
   put(key: string, staged: string): Promise<PutResult>;
 }
 
+/** A --to/--from value that names no usable backend. */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+}
+
 export function isWritable(backend: ReadBackend): backend is WriteBackend {
   return 'put' in backend;
 }
 
 /**
  * Any Store as a cache backend. Stores use the `cache/download` layout already, so a directory store is itself
- * a GOPROXY=file:// tree, and an S3 store needs nothing more than `new StoreBackend(s3Store, 's3://…')`.
+ * a GOPROXY=file:// tree, and an S3 store needs nothing more than its connections closed when done.
  */
 export class StoreBackend implements WriteBackend {
   constructor(
     private readonly store: Store,
     readonly name: string,
+    /** Frees what the store holds (connections, a staging directory) once save or restore is done. */
+    private readonly release: () => Promise<void> = async () => {},
   ) {}
 
   async open(key: string): Promise<Readable | undefined> {
@@ -56,5 +63,7 @@ export class StoreBackend implements WriteBackend {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.release();
+  }
 }

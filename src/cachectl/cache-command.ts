@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
+import { BACKEND_FORMS } from './open-backend.js';
 import type { CommonOptions } from './prepare.js';
 import { runRestore } from './run-restore.js';
 import { runSave } from './run-save.js';
@@ -8,7 +9,8 @@ export function registerCacheCommand(program: Command): void {
   const cache = program
     .command('cache')
     .description(
-      'Persist the module downloads of a Go project between CI runs, one verified object per module version.\n' +
+      'Persist the module downloads of a Go project between CI runs, one verified object per module version,\n' +
+        'in a directory or an S3 bucket (credentials from the AWS environment), or restore them from a modgate server.\n' +
         `Exit status: ${EXIT_OK} done, ${EXIT_FAILED} a module was refused or failed to transfer, ` +
         `${EXIT_BAD_INPUT} bad input, ${EXIT_INCOMPLETE} restore incomplete.`,
     );
@@ -19,7 +21,15 @@ export function registerCacheCommand(program: Command): void {
       .option('--project <dir>', 'the Go module or workspace whose go.sum files say what is needed', '.')
       .option('--gomodcache <dir>', 'the module cache (default: go env GOMODCACHE)')
       .addOption(new Option('--jobs <n>', 'transfers at once').default(8).argParser(positiveInteger))
-      .option('--json', 'print one JSON report on stdout instead of the summary line', false);
+      .option('--json', 'print one JSON report on stdout instead of the summary line', false)
+      // No credential flags on purpose: argv shows in process lists and CI logs. The AWS SDK reads them from
+      // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the machine's role.
+      .option('--s3-endpoint <url>', 's3://: an S3-compatible service (default: AWS_ENDPOINT_URL, else AWS)')
+      .option('--s3-region <region>', 's3://: the bucket region (default: AWS_REGION, else us-east-1)')
+      .option(
+        '--s3-force-path-style',
+        's3://: address the bucket in the path, as most non-AWS services need',
+      );
 
   common(
     cache
@@ -28,7 +38,7 @@ export function registerCacheCommand(program: Command): void {
         'Upload the go.sum modules of $GOMODCACHE/cache/download that the cache lacks, each checked against go.sum.\n' +
           'A GOPROXY server fills itself as it serves, so saving to an http(s) URL uploads nothing.',
       )
-      .requiredOption('--to <backend>', 'dir:/path, a plain path, or http(s)://modgate-server'),
+      .requiredOption('--to <backend>', BACKEND_FORMS),
   ).action(async (options: CommonOptions & { to: string }) => {
     process.exitCode = await runSave(options);
   });
@@ -40,7 +50,7 @@ export function registerCacheCommand(program: Command): void {
         'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into ' +
           '$GOMODCACHE/cache/download (or --into DIR, a tree for GOPROXY=file://DIR).',
       )
-      .requiredOption('--from <backend>', 'dir:/path, a plain path, or http(s)://modgate-server')
+      .requiredOption('--from <backend>', BACKEND_FORMS)
       .option('--into <dir>', 'write a GOPROXY=file:// tree here instead of into the module cache')
       .option('--check', 'then run "go mod download" with no network to prove the restore complete', false)
       .option(

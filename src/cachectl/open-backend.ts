@@ -5,27 +5,37 @@ import { fileURLToPath } from 'node:url';
 import { VERSION } from '../cli/version.js';
 import { createHttpClient } from '../sources/http-client.js';
 import { FsStore } from '../storage/fs-store.js';
-import { type ReadBackend, StoreBackend, type WriteBackend } from './backend.js';
+import { BackendError, type ReadBackend, StoreBackend, type WriteBackend } from './backend.js';
 import { DirectoryReader } from './directory-reader.js';
 import { describeFsError } from './project-sums.js';
 import { ProxyBackend } from './proxy-backend.js';
+import type { S3Flags } from './s3-backend.js';
 
-/** A --to/--from value that names no usable backend. */
-export class BackendError extends Error {
-  override readonly name = 'BackendError';
-}
-
-export const BACKEND_FORMS = 'dir:/path (or a plain path, or file:///path), http(s)://modgate-server';
+export const BACKEND_FORMS =
+  'dir:/path (or a plain path, or file:///path), s3://bucket/prefix, http(s)://modgate-server';
 
 /**
- * Opens the backend a --to/--from value names: a directory (`dir:PATH`, `file://` URL or a plain path), or a
- * GOPROXY server (`http(s)://`). Saving needs a writable directory, which is created if missing; restoring from
- * a directory that does not exist yet (the first CI run) reads nothing, so every module is a miss.
+ * Opens the backend a --to/--from value names: a directory (`dir:PATH`, `file://` URL or a plain path), an S3
+ * bucket (`s3://bucket/prefix`), or a GOPROXY server (`http(s)://`). Saving needs a writable directory, which
+ * is created if missing; restoring from a directory that does not exist yet (the first CI run) reads nothing,
+ * so every module is a miss, as does restoring from an S3 prefix that holds nothing yet.
  */
 export async function openBackend(
   spec: string,
   purpose: 'save' | 'restore',
+  s3: S3Flags = {},
 ): Promise<ReadBackend | WriteBackend> {
+  if (/^s3:/i.test(spec)) {
+    // The AWS SDK takes a third of a second to load: only those who use S3 wait for it.
+    const { openS3Backend } = await import('./s3-backend.js');
+    return openS3Backend(spec, s3);
+  }
+  if (Object.values(s3).some((v) => v !== undefined && v !== false)) {
+    // Ignoring them would hide a mistake in the backend, such as a bucket given without "s3://".
+    throw new BackendError(
+      `--s3-endpoint, --s3-region and --s3-force-path-style apply only to s3:// backends, not ${JSON.stringify(spec)}`,
+    );
+  }
   if (/^https?:\/\//i.test(spec)) {
     const dispatcher = createHttpClient({
       connectTimeoutMs: 10_000,

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import type { ReadBackend, WriteBackend } from './backend.js';
+import { BackendError, type ReadBackend, type WriteBackend } from './backend.js';
 import { GoMissingError } from './go-command.js';
 import { GoSumError } from './go-sum.js';
 import { moduleCacheDir } from './module-cache-dir.js';
 import { type ModuleFiles, moduleFiles } from './module-files.js';
-import { BackendError, openBackend } from './open-backend.js';
+import { openBackend } from './open-backend.js';
 import { readProjectSums } from './project-sums.js';
+import type { S3Flags } from './s3-backend.js';
 
-export interface CommonOptions {
+export interface CommonOptions extends S3Flags {
   project: string;
   gomodcache?: string;
   jobs: number;
@@ -35,13 +36,14 @@ function isInputError(err: unknown): err is Error {
  */
 export async function prepare(
   command: 'save' | 'restore',
-  options: { project: string; gomodcache?: string },
+  options: { project: string; gomodcache?: string } & S3Flags,
   backendSpec: string,
 ): Promise<Prepared | undefined> {
   try {
     const { entries } = await readProjectSums(options.project, process.env);
     const moduleCache = await moduleCacheDir(options.gomodcache, process.env);
-    const backend = await openBackend(backendSpec, command);
+    const { s3Endpoint, s3Region, s3ForcePathStyle } = options;
+    const backend = await openBackend(backendSpec, command, { s3Endpoint, s3Region, s3ForcePathStyle });
     return {
       projectDir: options.project,
       modules: entries.map(moduleFiles),

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadBackend } from './backend.js';
 import { eachModule, type ModuleProblem } from './each-module.js';
 import { byModuleVersion } from './go-sum.js';
-import type { FileKind, ModuleFiles } from './module-files.js';
+import type { FileKind, ModuleFile, ModuleFiles } from './module-files.js';
 import type { Progress } from './progress.js';
 import { verifyFile } from './verify-file.js';
 
@@ -54,33 +54,28 @@ export async function restoreModules(
   report.errors = await eachModule(modules, options.jobs, options.progress, async (m) => {
     const fetched: Array<{ temp: string; target: string }> = [];
     try {
+      // A version's files are fetched at once: a small file's time is mostly its request's round trip. Every
+      // fetch settles before anything is renamed or cleaned up, so no temporary file is written after the finally.
+      const outcomes = await Promise.allSettled(
+        m.files.map((file) => fetchFile(backend, destination, m, file, fetched)),
+      );
       let bytes = 0;
       let hits = 0;
-      for (const file of m.files) {
-        const target = join(destination, file.key);
-        if (await exists(target)) {
-          report.alreadyPresent++;
-          continue;
-        }
-        await mkdir(dirname(target), { recursive: true });
-        const body = await backend.open(file.key);
-        if (body === undefined) {
+      for (const [index, outcome] of outcomes.entries()) {
+        const file = m.files[index]!;
+        if (outcome.status === 'rejected') continue;
+        if (outcome.value === 'present') report.alreadyPresent++;
+        else if (outcome.value === 'missing') {
           if (file.required) report.misses.push({ module: m.module, version: m.version, file: file.kind });
-          continue;
-        }
-        // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
-        const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
-        fetched.push({ temp, target });
-        bytes += await writeCounted(body, temp);
-        await verifyFile(m.module, m.version, file, temp);
-        hits++;
-        if (file.kind === 'zip' && m.zipHash !== undefined) {
-          const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
-          await writeFile(hashTemp, m.zipHash);
-          // Listed before the zip, so the .ziphash is in place by the time go can see the .zip.
-          fetched.splice(fetched.length - 1, 0, { temp: hashTemp, target: `${target}hash` });
+        } else {
+          hits++;
+          bytes += outcome.value;
         }
       }
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      // The .ziphash first, so that it is in place by the time go can see the .zip.
+      fetched.sort((a, b) => Number(b.target.endsWith('.ziphash')) - Number(a.target.endsWith('.ziphash')));
       for (const { temp, target } of fetched) await rename(temp, target);
       report.hits += hits;
       report.bytes += bytes;
@@ -91,6 +86,35 @@ export async function restoreModules(
   });
   report.misses.sort(byModuleVersion);
   return report;
+}
+
+/**
+ * Fetches one file to a temporary name beside its target (listed in `fetched`, with the `.ziphash` go would
+ * write for a zip) and checks it against go.sum; returns its size, or whether it was already there or missing.
+ */
+async function fetchFile(
+  backend: ReadBackend,
+  destination: string,
+  m: ModuleFiles,
+  file: ModuleFile,
+  fetched: Array<{ temp: string; target: string }>,
+): Promise<number | 'present' | 'missing'> {
+  const target = join(destination, file.key);
+  if (await exists(target)) return 'present';
+  await mkdir(dirname(target), { recursive: true });
+  const body = await backend.open(file.key);
+  if (body === undefined) return 'missing';
+  // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
+  const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
+  fetched.push({ temp, target });
+  const bytes = await writeCounted(body, temp);
+  await verifyFile(m.module, m.version, file, temp);
+  if (file.kind === 'zip' && m.zipHash !== undefined) {
+    const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
+    fetched.push({ temp: hashTemp, target: `${target}hash` });
+    await writeFile(hashTemp, m.zipHash);
+  }
+  return bytes;
 }
 
 async function exists(path: string): Promise<boolean> {

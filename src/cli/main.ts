@@ -5,7 +5,6 @@ import { registerDoctorCommand } from '../doctor/doctor-command.js';
 import { registerExplainCommand } from '../explain/explain-command.js';
 import { registerInitCommand } from '../scaffold/init-command.js';
 import { ConfigError, loadServeConfig } from './config.js';
-import { serve } from './serve.js';
 import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
 import { registerSumdbCommand } from './sumdb-key-command.js';
 import { registerTokenCommand } from './token-command.js';
@@ -35,6 +34,8 @@ serveCommand.action(async (flags: Record<string, string | undefined>) => {
     env: process.env,
     file: flags.config ?? process.env.MODGATE_CONFIG,
   });
+  // Loaded only here: the server's libraries would otherwise add a second to every other command's start.
+  const { serve } = await import('./serve.js');
   await serve(config);
 });
 

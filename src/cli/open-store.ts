@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { FsStore, STAGING } from '../storage/fs-store.js';
-import { S3Store } from '../storage/s3-store.js';
+import { defaultS3Region, S3Store } from '../storage/s3-store.js';
 import type { Store } from '../storage/store.js';
 import { ConfigError } from './config.js';
 import type { ServeConfig } from './settings.js';
@@ -42,7 +42,7 @@ export async function openStore(
     bucket: config.s3Bucket,
     prefix: config.s3Prefix,
     endpoint: config.s3Endpoint || undefined,
-    region: config.s3Region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+    region: config.s3Region || defaultS3Region(process.env),
     forcePathStyle: config.s3ForcePathStyle,
     checksumMode: config.s3ChecksumMode,
     conditionalMultipart: config.s3ConditionalMultipart,

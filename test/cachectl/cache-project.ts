@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeModuleZip } from '../../src/zipfile/write-module-zip.js';
 import { GoSandbox, goBinary } from '../helpers/go.js';
 import { type FixtureModule, writeProxyTree } from '../helpers/proxy-tree.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
@@ -31,6 +32,21 @@ export const MODULES: FixtureModule[] = [
     files: { 'dep.go': 'package dep\n\nconst Name = "v1.1.0"\n' },
   },
 ];
+
+/** Where Dep's files are in a download cache or a store: the module a tampering test spoils. */
+export const DEP = 'example.com/!dep/@v';
+
+/** What restore says of the zip writeTamperedDepZip writes. */
+export const TAMPERED_ZIP_REFUSED =
+  /example\.com\/Dep@v1\.0\.0: zip: checksum mismatch: go\.sum has h1:\S+=, the file hashes to h1:\S+=; nothing was written for it/;
+
+/** A well-formed module zip for Dep v1.0.0 whose code is not what go.sum recorded. */
+export function writeTamperedDepZip(path: string): Promise<void> {
+  return writeModuleZip(path, 'example.com/Dep', 'v1.0.0', [
+    { path: 'go.mod', content: 'module example.com/Dep\n\ngo 1.19\n' },
+    { path: 'dep.go', content: 'package dep\n\nconst Name = "evil"\n' },
+  ]);
+}
 
 export interface CliResult {
   code: number;
@@ -111,6 +127,12 @@ export class CacheProject {
     } catch {
       throw new Error(`no JSON report (exit ${result.code}): ${result.stdout}${result.stderr}`);
     }
+  }
+
+  /** Dep v1.0.0's files in the module cache (go's lock files aside): none after a refused restore. */
+  async depFilesRestored(): Promise<string[]> {
+    const dir = join(this.go.modCache, 'cache/download', DEP);
+    return (await readdir(dir).catch(() => [] as string[])).filter((f) => !f.endsWith('.lock'));
   }
 
   async dispose(): Promise<void> {

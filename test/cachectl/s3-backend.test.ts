@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Radosgw } from '../helpers/radosgw.js';
+import {
+  CacheProject,
+  type CliResult,
+  DEP,
+  type RestoreJson,
+  type SaveJson,
+  TAMPERED_ZIP_REFUSED,
+  writeTamperedDepZip,
+} from './cache-project.js';
+
+const PREFIX = 'ci/go-modules/';
+
+describe('an S3 bucket as the cache: Ceph radosgw and the real go command', () => {
+  let p: CacheProject;
+  let gw: Radosgw;
+  let bucket: string;
+  let backend: string;
+
+  before(async () => {
+    gw = await Radosgw.start();
+    bucket = await gw.createBucket();
+    backend = `s3://${bucket}/${PREFIX}`;
+    p = await CacheProject.create('cache-s3');
+    await p.downloadDependencies();
+  });
+
+  after(async () => {
+    await p?.dispose();
+    await gw?.stop();
+  });
+
+  /** Credentials only through the environment; no instance-metadata lookup, which would only time out here. */
+  const awsEnv = (extra: Record<string, string> = {}) => ({
+    ...gw.credentialsEnv,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  });
+  const endpointFlags = () => ['--s3-endpoint', gw.endpoint, '--s3-force-path-style'];
+
+  function assertNoSecret(result: CliResult): void {
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(gw.secretAccessKey), 'the secret key was printed');
+  }
+
+  async function objectKeys(): Promise<string[]> {
+    const client = gw.client();
+    try {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }));
+      return (listed.Contents ?? []).map((o) => o.Key!).sort();
+    } finally {
+      client.destroy();
+    }
+  }
+
+  test('save uploads each module file once under the prefix, then nothing', async () => {
+    const first = await p.cacheJson<SaveJson>(['save', '--to', backend, ...endpointFlags()], awsEnv());
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.report.uploaded, 6);
+    assert.deepEqual(first.report.uploadedModules, ['example.com/Dep@v1.0.0', 'example.com/app/lib@v1.0.0']);
+    assertNoSecret(first);
+    // The download cache's own layout, case-encoded, below the prefix: a GOPROXY tree in the bucket.
+    assert.deepEqual(
+      await objectKeys(),
+      ['example.com/!dep/@v/v1.0.0', 'example.com/app/lib/@v/v1.0.0'].flatMap((base) =>
+        ['info', 'mod', 'zip'].map((ext) => `${PREFIX}${base}.${ext}`),
+      ),
+    );
+
+    const again = await p.cacheJson<SaveJson>(['save', '--to', backend, ...endpointFlags()], awsEnv());
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.report.uploaded, 0);
+    assert.equal(again.report.alreadyStored, 6);
+    assert.match(
+      (await p.cache(['save', '--to', backend, ...endpointFlags()], awsEnv())).stdout,
+      new RegExp(`^saved 2 modules to s3://${bucket}/${PREFIX}: 0 files uploaded`),
+    );
+  });
+
+  test('restore into an empty module cache, with the endpoint from AWS_ENDPOINT_URL; go then needs no network', async () => {
+    await p.go.clearModCache();
+    const restored = await p.cacheJson<RestoreJson>(
+      ['restore', '--from', backend, '--s3-force-path-style', '--check'],
+      awsEnv({ AWS_ENDPOINT_URL: gw.endpoint }),
+    );
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.equal(restored.report.hits, 6);
+    assert.deepEqual(restored.report.misses, []);
+    assert.deepEqual(restored.report.check, { ok: true, output: '' });
+    assertNoSecret(restored);
+    const offline = await p.go.run(['mod', 'download'], { cwd: p.projectDir, env: { GOPROXY: 'off' } });
+    assert.equal(offline.code, 0, offline.stderr);
+    const build = await p.go.run(['build', './...'], { cwd: p.projectDir, env: { GOPROXY: 'off' } });
+    assert.equal(build.code, 0, build.stderr);
+  });
+
+  test('a prefix nothing was saved under yet makes every module a miss', async () => {
+    await p.go.clearModCache();
+    const result = await p.cacheJson<RestoreJson>(
+      ['restore', '--from', `s3://${bucket}/other-project`, ...endpointFlags()],
+      awsEnv(),
+    );
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(result.report.misses.length, 6);
+  });
+
+  test('a tampered object in the bucket is refused, and nothing of its version is written', async () => {
+    const evil = join(p.dir, 'evil.zip');
+    await writeTamperedDepZip(evil);
+    const client = gw.client();
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `${PREFIX}${DEP}/v1.0.0.zip`,
+          Body: await readFile(evil),
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    await p.go.clearModCache();
+    const result = await p.cacheJson<RestoreJson>(
+      ['restore', '--from', backend, ...endpointFlags()],
+      awsEnv(),
+    );
+    assert.equal(result.code, 1);
+    assert.equal(result.report.errors.length, 1);
+    assert.match(result.stderr, TAMPERED_ZIP_REFUSED);
+    assert.deepEqual(await p.depFilesRestored(), []);
+    const build = await p.go.run(['build', './...'], { cwd: p.projectDir, env: { GOPROXY: 'off' } });
+    assert.notEqual(build.code, 0);
+  });
+
+  test('bad S3 settings are bad input that names what to check, and never print a secret', async () => {
+    const expectBadInput = async (args: string[], env: Record<string, string>, message: RegExp) => {
+      const result = await p.cache(args, env);
+      assert.equal(result.code, 2, `${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+      assertNoSecret(result);
+    };
+    await expectBadInput(
+      ['restore', '--from', `s3://${gw.accessKeyId}:${gw.secretAccessKey}@${bucket}/x`],
+      awsEnv(),
+      /credentials do not belong in the URL.*set AWS_ACCESS_KEY_ID/,
+    );
+    await expectBadInput(
+      ['save', '--to', 's3://Not_A_Bucket'],
+      awsEnv(),
+      /"Not_A_Bucket" is not a bucket name/,
+    );
+    await expectBadInput(['save', '--to', `s3://${bucket}/a//b`], awsEnv(), /must not have empty/);
+    await expectBadInput(
+      ['restore', '--from', 's3://no-such-bucket/x', ...endpointFlags()],
+      awsEnv(),
+      /could not reach s3:\/\/no-such-bucket\/x\/: .*HTTP 404\)\n\(check the bucket/,
+    );
+    await expectBadInput(
+      ['save', '--to', backend, ...endpointFlags()],
+      awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong-secret' }),
+      /could not reach s3:\/\/.*HTTP 403\)\n\(check .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    await expectBadInput(
+      ['save', '--to', backend, ...endpointFlags()],
+      { AWS_EC2_METADATA_DISABLED: 'true' },
+      /could not reach s3:\/\/.*credentials/i,
+    );
+    await expectBadInput(
+      ['restore', '--from', p.store, '--s3-endpoint', gw.endpoint],
+      awsEnv(),
+      /--s3-endpoint, --s3-region and --s3-force-path-style apply only to s3:\/\/ backends/,
+    );
+  });
+});
