@@ -61,6 +61,46 @@ export const PATTERNS: readonly FailurePattern[] = [
     ],
   },
   {
+    id: 'modgate-checksum-refusal',
+    title: 'modgate refused bytes that the checksum database contradicts',
+    transient: false,
+    where: 'any',
+    match:
+      /server response: checksum mismatch for \S+ (?<artifact>zip|go\.mod): the upstream served (?<offered>h1:\S+), but (?<db>.+?) (?:records|logged) (?<recorded>h1:[^\s.]+=*)/,
+    cause: (c) =>
+      `The modgate server at ${proxyOf(c)} fetched ${subject(c)} from its own upstream, but the ${c.groups.artifact} hash it got (${c.groups.offered}) is not the one ${c.groups.db} records (${c.groups.recorded}), so it stored nothing and refused it. An upstream proxy or cache behind modgate serves altered or rebuilt content, or the version was re-tagged after it was published.`,
+    fix: () =>
+      "Do not turn verification off. Find the upstream that serves the altered bytes (modgate's log line names both hashes) and purge or fix it; if the tag was moved, publish a new version instead.",
+    infer: (c) => [
+      `GOPROXY points at a modgate server (${proxyOf(c)}) that verifies at ingest`,
+      `${c.groups.db} has a record for ${c.module ?? 'the module'}`,
+    ],
+  },
+  {
+    id: 'modgate-token-required',
+    title: 'modgate needs a client token for this module',
+    transient: false,
+    where: 'any',
+    match: /server response: modgate needs a token to serve \S+?[,;] (?<why>.*)$/,
+    cause: (c) =>
+      `The modgate server at ${proxyOf(c)} protects ${subject(c)} and ${/none was sent/.test(c.groups.why ?? '') ? 'go sent no token' : `the token go sent was refused (${c.groups.why?.replace(/:.*$/, '')})`}.`,
+    fix: (c) =>
+      `Give go a token with a scope covering ${c.module ?? 'the module'} (\`modgate token create\` on the server): a ~/.netrc line \`machine ${hostOf(c.url) ?? 'modgate.example.com'} login token password mg_...\` (the GOPROXY host with its port; in a Docker build, a secret mount at /root/.netrc), GOPROXY=https://token:mg_...@host, or a GOAUTH command on Go >= 1.24. go sends credentials over https only.`,
+    infer: (c) => [`GOPROXY points at a modgate server (${proxyOf(c)}) started with --auth`],
+  },
+  {
+    id: 'modgate-private-network',
+    title: 'modgate refused to fetch a module from a private or local address',
+    transient: false,
+    where: 'any',
+    match:
+      /refusing to fetch from (?<host>\S+): it (?:is|resolves to) (?<address>\S+), a private or local address/,
+    cause: (c) =>
+      `The module path of ${subject(c)} leads to ${c.groups.host} (${c.groups.address}), inside a private network. modgate does not fetch from such addresses for a module path, so that a request cannot make it reach internal services (SSRF).`,
+    fix: (c) =>
+      `If ${c.groups.host} is your own git host, allow it on the modgate server (\`--git-allow-hosts ${c.groups.host}\`) or map the module to it explicitly (\`--git-mappings\`); otherwise the module path is wrong.`,
+  },
+  {
     id: 'proxyconnect-loopback',
     title: 'HTTP(S)_PROXY points at a loopback address that nothing listens on',
     transient: false,
