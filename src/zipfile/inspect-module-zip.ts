@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { type Entry, open as openZip, type ZipFile } from 'yauzl';
+import { type Entry, fromBuffer, open as openZip, type ZipFile } from 'yauzl';
 import { hash1 } from '../gomod/dirhash.js';
 import { goQuote } from '../gomod/errors.js';
 import {
@@ -12,6 +12,7 @@ import {
   MAX_ZIP_FILE,
   ZipRuleError,
 } from '../gomod/zip-rules.js';
+import { digestInMemory } from './digest-in-memory.js';
 
 export interface ModuleZipSummary {
   /** Go's HashZip of the zip, the go.sum `h1:` for the version. */
@@ -30,17 +31,22 @@ interface NamedEntry {
   entry: Entry;
 }
 
+/** Zips up to this size are inspected in memory (Go's own zips of most modules are well under it). */
+const IN_MEMORY_LIMIT = 8 << 20;
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Checks a module zip as the go command's CheckZip and Unzip would, and hashes it as HashZip does, reading
- * each member once as a stream: memory stays flat whatever the zip holds, apart from the root go.mod.
+ * Checks a module zip as the go command's CheckZip and Unzip would, and hashes it as HashZip does. A zip up to
+ * 8 MiB is read whole and each member inflated in one call; a larger one is read member by member as
+ * streams, so memory stays flat whatever it holds, apart from the root go.mod.
  * Throws ZipRuleError for broken rules, and "not a valid zip file" for what is no zip at all.
  */
 export async function inspectModuleZip(
   zipPath: string,
   modulePath: string,
   version: string,
+  options: { inMemoryLimit?: number } = {},
 ): Promise<ModuleZipSummary> {
   checkModuleVersion(modulePath, version);
   const { size } = await stat(zipPath);
@@ -52,7 +58,9 @@ export async function inspectModuleZip(
       },
     ]);
   }
-  const zip = await openOrExplain(zipPath);
+  // Small zips (most modules) are read whole and each member inflated in one call; larger ones stream.
+  const whole = size <= (options.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await readFile(zipPath) : undefined;
+  const zip = await openOrExplain(zipPath, whole);
   try {
     const { entries, problems } = await readDirectory(zip, zipPath);
     let files: NamedEntry[];
@@ -71,7 +79,9 @@ export async function inspectModuleZip(
     // HashZip covers every entry as stored, directories and a bare `M@V/` included.
     for (const e of entries) {
       const keep = e.name === goModName ? ([] as Buffer[]) : undefined;
-      const sha256 = await digestEntry(zip, e, zipPath, keep);
+      const sha256 = whole
+        ? digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), keep)
+        : await digestEntry(zip, e, zipPath, keep);
       hashed.push({ name: e.name, sha256 });
       uncompressedBytes += e.uncompressedSize;
       if (keep) goMod = Buffer.concat(keep);
@@ -82,14 +92,16 @@ export async function inspectModuleZip(
   }
 }
 
-function openOrExplain(zipPath: string): Promise<ZipFile> {
+function openOrExplain(zipPath: string, whole: Buffer | undefined): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     const options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
-    openZip(zipPath, options, (err, zip) => {
+    const done = (err: Error | null, zip: ZipFile) => {
       // Errors with a code (ENOENT, EACCES) are about the file, not its contents.
       if (err) reject((err as NodeJS.ErrnoException).code ? err : corrupt(zipPath, err.message));
       else resolve(zip);
-    });
+    };
+    if (whole) fromBuffer(whole, options, done);
+    else openZip(zipPath, options, done);
   });
 }
 
