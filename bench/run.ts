@@ -4,23 +4,28 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { allArtifactPaths, type Corpus, ensureCorpus, loadMixPaths } from './corpus.js';
+import { measureGitSource, printGitTable } from './git.js';
 import { createScratch, goModDownload, requireGo, type Scratch } from './go-download.js';
 import { type LoadGenerator, type LoadResult, resolveLoadGenerator, runLoad } from './load.js';
-import { type ModgateServer, startModgate } from './modgate-server.js';
+import { type ModgateServer, startModgate, treeUpstream } from './modgate-server.js';
 import { NGINX, startNginx } from './nginx.js';
 import { measurePeakRss, type RssResult } from './rss.js';
-import { formatSummary, type Summary, summarize } from './stats.js';
+import { formatSummary, renderTable, type Summary, summarize } from './stats.js';
 import { MissingToolError, requireBinary } from './tools.js';
 
 /**
  * `npm run bench [-- --quick]`: measures modgate against nginx (the static-file ceiling) and GOPROXY=file://
  * (no server at all) on a generated corpus, prints a table of medians and ranges, and writes
- * bench/results/latest.json. See bench/README.md for what each figure means.
+ * bench/results/latest.json. `npm run bench -- --git` instead measures the git source against
+ * GOPROXY=direct (bench/git.ts) and writes bench/results/git-latest.json. See bench/README.md for what each
+ * figure means.
  */
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    git: { type: 'boolean', default: false },
+    'git-releases': { type: 'string' },
     'load-generator': { type: 'string', default: 'wrk' },
     modules: { type: 'string' },
     versions: { type: 'string' },
@@ -59,6 +64,7 @@ const options = {
   // Two, like nginx's two workers, for the throughput figure. One go client and the memory figure use the
   // default single process: each worker warms its own memory, and one client gains nothing from two.
   modgateWorkers: num(flags['modgate-workers'], 2),
+  gitReleases: num(flags['git-releases'], quick ? 1 : 3),
 };
 if (flags['load-generator'] !== 'wrk' && flags['load-generator'] !== 'autocannon') {
   throw new Error('--load-generator must be wrk or autocannon');
@@ -85,6 +91,25 @@ interface ServerLoad {
   p50Ms: Summary;
   p99Ms: Summary;
   runs: LoadResult[];
+}
+
+/** `--git`: the git source against go's own GOPROXY=direct on real libraries. */
+async function mainGit(): Promise<void> {
+  const go = await requireGo();
+  await requireBinary('/usr/bin/git', 'git', 'apt-get install git');
+  log(`options: ${JSON.stringify({ reps: options.reps, gitReleases: options.gitReleases })}; go: ${go}`);
+  const work = await mkdtemp(join(tmpdir(), 'modgate-bench-git-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  const git = await measureGitSource({
+    go,
+    work,
+    reps: options.reps,
+    releases: options.gitReleases,
+    log,
+    defer: (undo) => cleanups.push(undo),
+  });
+  printGitTable(git, options.reps);
+  await writeResults('git-latest.json', { date: new Date().toISOString(), machine: machine(), git });
 }
 
 async function main(): Promise<void> {
@@ -116,13 +141,7 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      kernel: release(),
-      node: process.version,
-      loadavgAtEnd: loadavg(),
-    },
+    machine: machine(),
     options: { ...options, loadGenerator: generator },
     corpus: {
       moduleVersions: corpus.versions.length,
@@ -135,8 +154,22 @@ async function main(): Promise<void> {
     rss,
   };
   printTable(results);
+  await writeResults('latest.json', results);
+}
+
+function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    kernel: release(),
+    node: process.version,
+    loadavgAtEnd: loadavg(),
+  };
+}
+
+async function writeResults(name: string, results: unknown): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, 'latest.json');
+  const file = join(RESULTS_DIR, name);
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${file}`);
 }
@@ -144,7 +177,11 @@ async function main(): Promise<void> {
 /** 1. Mixed .info/.mod/.zip load at 64 connections, modgate (warm) and nginx on the same tree, alternating. */
 async function measureThroughput(corpus: Corpus, work: string, generator: LoadGenerator) {
   log('throughput: starting modgate and nginx, warming both');
-  const modgate = await startModgate(join(work, 'data-throughput'), corpus.tree, options.modgateWorkers);
+  const modgate = await startModgate(
+    join(work, 'data-throughput'),
+    treeUpstream(corpus.tree),
+    options.modgateWorkers,
+  );
   cleanups.push(() => modgate.stop());
   const nginx = await startNginx(corpus.tree);
   cleanups.push(() => nginx.stop());
@@ -223,7 +260,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
   const fileProxy = pathToFileURL(corpus.tree).href;
 
   const warmDir = join(work, 'data-go-warm');
-  const modgate = await startModgate(warmDir, corpus.tree, 1);
+  const modgate = await startModgate(warmDir, treeUpstream(corpus.tree), 1);
   cleanups.push(() => modgate.stop());
   await warm(modgate.url, allArtifactPaths(corpus));
 
@@ -245,7 +282,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
     seconds.modgateWarm.push(warmRun.seconds);
 
     const coldDir = join(work, `data-go-cold-${rep}`);
-    const cold = await startModgate(coldDir, corpus.tree, 1);
+    const cold = await startModgate(coldDir, treeUpstream(corpus.tree), 1);
     try {
       seconds.modgateCold.push((await goModDownload(go, cold.url, corpus.versions, scratch)).seconds);
     } finally {
@@ -286,7 +323,7 @@ async function measureRss(corpus: Corpus, work: string) {
   for (let rep = 0; rep < options.reps; rep++) {
     const dataDir = join(work, `data-rss-${rep}`);
     for (const phase of ['cold', 'warm'] as const) {
-      const server: ModgateServer = await startModgate(dataDir, corpus.tree, 1);
+      const server: ModgateServer = await startModgate(dataDir, treeUpstream(corpus.tree), 1);
       try {
         await new Promise((r) => setTimeout(r, 500)); // let start-up allocation settle before the baseline
         const reading = await measurePeakRss(
@@ -391,23 +428,19 @@ function printTable(results: {
     [`peak RSS MiB, ${rss.clients} × big zip, cold (VmHWM)`, formatSummary(rss.cold.hwmMiB, 0), '', ''],
     ['idle RSS MiB before the big-zip clients', formatSummary(rss.warm.baselineMiB, 0), '', ''],
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ');
   const out = [
     '',
     `modgate benchmark: ${results.corpus.moduleVersions} module versions (average zip ${results.corpus.averageZipKB.toFixed(1)} KB), ` +
       `big zip ${results.corpus.bigZipMiB.toFixed(1)} MiB; load: ${t.connections} connections × ${t.durationSeconds} s, ` +
       `1/3 .info, 1/3 .mod, 1/3 .zip, ${results.options.loadGenerator}; median (min–max) of ${results.options.reps} run(s)`,
-    line(rows[0]!),
-    widths.map((w) => '-'.repeat(w)).join('-|-'),
-    ...rows.slice(1).map(line),
+    ...renderTable(rows),
     '',
   ];
   process.stdout.write(out.join('\n'));
 }
 
 try {
-  await main();
+  await (flags.git ? mainGit() : main());
 } catch (err) {
   process.exitCode = 1;
   if (err instanceof MissingToolError) log(`missing prerequisite: ${err.message}`);
