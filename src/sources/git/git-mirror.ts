@@ -80,9 +80,13 @@ export class GitMirror {
     return fresh() ?? this.mutex.run(async () => fresh() ?? (await this.refresh()));
   }
 
+  /**
+   * The URL goes to ls-remote and fetch as an argument, not as a configured remote: no `git remote add` for a
+   * new mirror (one process less before its first answer), and nothing in the mirror's config to go stale.
+   */
   private async refresh(): Promise<Map<string, string>> {
     const created = await this.init();
-    const listed = (await this.git(['ls-remote', '-q', 'origin'], true)).toString('utf8');
+    const listed = (await this.git(['ls-remote', '-q', '--', this.url], true)).toString('utf8');
     const { refs, unpeeled } = parseLsRemote(listed);
     // A mirror made just now holds no refs: no need to ask git.
     const local = created ? new Map<string, string>() : await this.localRefs();
@@ -103,7 +107,8 @@ export class GitMirror {
       '-q',
       '-f',
       '--prune',
-      'origin',
+      '--',
+      this.url,
       '+refs/heads/*:refs/heads/*',
       '+refs/tags/*:refs/tags/*',
     ];
@@ -133,7 +138,6 @@ export class GitMirror {
       try {
         await mkdir(draft, { recursive: true });
         await this.runner.run(['init', '-q', '--bare'], { repo: this.url, gitDir: draft });
-        await this.runner.run(['remote', 'add', 'origin', '--', this.url], { repo: this.url, gitDir: draft });
         await writeFile(join(draft, 'info', 'attributes'), ARCHIVE_ATTRIBUTES);
         created = await rename(draft, this.dir).then(
           () => true,
