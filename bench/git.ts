@@ -73,7 +73,9 @@ export async function measureGitSource(options: GitBenchOptions) {
     await remotes.use('base');
     seconds.directCold.push((await direct(base)).seconds);
 
-    const dataDir = join(work, `data-git-${rep}`);
+    // On the tmpfs too: go direct keeps its git repositories in its module cache there, so both sides' git
+    // work lands on the same kind of storage.
+    const dataDir = join(scratch.dir, `modgate-data-${rep}`);
     const modgate = await startModgate(
       dataDir,
       [
