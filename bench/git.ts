@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { DebianCorpus } from '../test/helpers/debian-corpus.js';
 import type { ModuleVersion } from './corpus.js';
-import { createScratch, downloadableVersions, goModDownload, type Scratch } from './go-download.js';
+import { createScratch, goModDownload, refusedVersions, type Scratch } from './go-download.js';
 import { startModgate } from './modgate-server.js';
 import { formatSummary, renderTable, summarize } from './stats.js';
 
@@ -56,9 +56,9 @@ export async function measureGitSource(options: GitBenchOptions) {
   // every version finds them, and a module takes part only if go downloads all its versions.
   await remotes.use('next');
   const all = [...remotes.base, ...remotes.added];
-  const { refused } = await downloadableVersions(go, 'direct', all, scratch, directEnv);
-  const excluded = new Set(refused.map((r) => r.slice(0, r.indexOf('@'))));
-  for (const r of refused) log(`git: go direct refuses ${r}`);
+  const refused = await refusedVersions(go, 'direct', all, scratch, directEnv);
+  const excluded = new Set(refused.map((r) => r.version.path));
+  for (const r of refused) log(`git: go direct refuses ${r.version.path}@${r.version.version}: ${r.error}`);
   const base = remotes.base.filter((v) => !excluded.has(v.path));
   const added = remotes.added.filter((v) => !excluded.has(v.path));
   log(`git: ${base.length} module versions cold, ${added.length} new versions incremental`);

@@ -76,27 +76,25 @@ export async function goModDownload(
 }
 
 /**
- * The versions the go command can download through `goproxy` (one untimed run into a fresh cache), with go's
- * error for each of the others: a corpus of real code has modules that go itself refuses.
+ * The versions the go command refuses to download through `goproxy` (one untimed run into a fresh cache),
+ * each with go's error: a corpus of real code has modules that go itself refuses.
  */
-export async function downloadableVersions(
+export async function refusedVersions(
   go: string,
   goproxy: string,
   versions: readonly ModuleVersion[],
   scratch: Scratch,
   extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ ok: ModuleVersion[]; refused: string[] }> {
+): Promise<{ version: ModuleVersion; error: string }[]> {
   const { stdout } = await runDownload(go, goproxy, versions, scratch, extraEnv);
   type Answer = { Path: string; Version: string; Zip?: string; Error?: string };
   const results = new Map(parseJsonStream<Answer>(stdout).map((a) => [`${a.Path}@${a.Version}`, a]));
-  const ok: ModuleVersion[] = [];
-  const refused: string[] = [];
-  for (const v of versions) {
-    const result = results.get(`${v.path}@${v.version}`);
-    if (result?.Zip && !result.Error) ok.push(v);
-    else refused.push(`${v.path}@${v.version}: ${result?.Error ?? 'no answer from go'}`);
+  const refused: { version: ModuleVersion; error: string }[] = [];
+  for (const version of versions) {
+    const result = results.get(`${version.path}@${version.version}`);
+    if (!result?.Zip || result.Error) refused.push({ version, error: result?.Error ?? 'no answer from go' });
   }
-  return { ok, refused };
+  return refused;
 }
 
 /** `go mod download -json` in an isolated environment with an empty module cache, timed. */
