@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseJsonStream } from '../test/helpers/go.js';
 import type { ModuleVersion } from './corpus.js';
 import { requireBinary, runCommand } from './tools.js';
 
@@ -84,25 +85,59 @@ export async function goModDownload(
   goproxy: string,
   versions: readonly ModuleVersion[],
   scratch: Scratch,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<GoDownloadResult> {
+  const { code, stdout, stderr, seconds } = await runDownload(go, goproxy, versions, scratch, extraEnv);
+  const downloaded = stdout.match(/"Zip": "/g)?.length ?? 0;
+  if (code !== 0 || /"Error":/.test(stdout) || downloaded !== versions.length) {
+    const firstError = stdout.match(/"Error": "(.*)"/)?.[1];
+    throw new Error(
+      `go mod download via ${goproxy} failed (exit ${code}, ${downloaded}/${versions.length} zips)` +
+        `${firstError ? `: ${firstError}` : ''}\n${stderr.slice(0, 2000)}`,
+    );
+  }
+  return { seconds, modules: downloaded };
+}
+
+/**
+ * The versions the go command refuses to download through `goproxy` (one untimed run into a fresh cache),
+ * each with go's error: a corpus of real code has modules that go itself refuses.
+ */
+export async function refusedVersions(
+  go: string,
+  goproxy: string,
+  versions: readonly ModuleVersion[],
+  scratch: Scratch,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ version: ModuleVersion; error: string }[]> {
+  const { stdout } = await runDownload(go, goproxy, versions, scratch, extraEnv);
+  type Answer = { Path: string; Version: string; Zip?: string; Error?: string };
+  const results = new Map(parseJsonStream<Answer>(stdout).map((a) => [`${a.Path}@${a.Version}`, a]));
+  const refused: { version: ModuleVersion; error: string }[] = [];
+  for (const version of versions) {
+    const result = results.get(`${version.path}@${version.version}`);
+    if (!result?.Zip || result.Error) refused.push({ version, error: result?.Error ?? 'no answer from go' });
+  }
+  return refused;
+}
+
+/** `go mod download -json` in an isolated environment with an empty module cache, timed. */
+async function runDownload(
+  go: string,
+  goproxy: string,
+  versions: readonly ModuleVersion[],
+  scratch: Scratch,
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string; seconds: number }> {
   const root = await mkdtemp(join(scratch.dir, 'run-'));
   try {
     const work = join(root, 'work');
     await mkdir(work);
-    const env = isolatedGoEnv(root, join(root, 'modcache'), goproxy);
+    const env = { ...isolatedGoEnv(root, join(root, 'modcache'), goproxy), ...extraEnv };
     const args = ['mod', 'download', '-json', ...versions.map((v) => `${v.path}@${v.version}`)];
     const started = process.hrtime.bigint();
-    const { code, stdout, stderr } = await runCommand(go, args, { cwd: work, env });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const downloaded = stdout.match(/"Zip": "/g)?.length ?? 0;
-    if (code !== 0 || /"Error":/.test(stdout) || downloaded !== versions.length) {
-      const firstError = stdout.match(/"Error": "(.*)"/)?.[1];
-      throw new Error(
-        `go mod download via ${goproxy} failed (exit ${code}, ${downloaded}/${versions.length} zips)` +
-          `${firstError ? `: ${firstError}` : ''}\n${stderr.slice(0, 2000)}`,
-      );
-    }
-    return { seconds, modules: downloaded };
+    const result = await runCommand(go, args, { cwd: work, env });
+    return { ...result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -18,9 +18,15 @@ export interface ModgateServer {
 // dist/bench/modgate-server.js -> dist/src/cli/main.js
 export const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
+/** `--upstream file://<tree>`: modgate in front of a GOPROXY tree on disk. */
+export function treeUpstream(tree: string): string[] {
+  return ['--upstream', pathToFileURL(tree).href];
+}
+
+/** `upstream` is the serve flags that say where modules come from, e.g. treeUpstream(tree). */
 export async function startModgate(
   dataDir: string,
-  upstreamTree: string,
+  upstream: readonly string[],
   workers: number,
 ): Promise<ModgateServer> {
   await access(MAIN).catch(() => {
@@ -32,8 +38,7 @@ export async function startModgate(
   const url = `http://127.0.0.1:${port}`;
   const args = [MAIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir];
   args.push(
-    '--upstream',
-    pathToFileURL(upstreamTree).href,
+    ...upstream,
     '--log-level',
     'warn',
     '--workers',

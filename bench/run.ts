@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/cachectl/format-bytes.js';
 import { type CacheRestoreResult, cacheRows, measureCacheRestore } from './cache-restore.js';
 import { allArtifactPaths, type Corpus, ensureCorpus, loadMixPaths } from './corpus.js';
+import { measureGitSource, printGitTable } from './git.js';
 import { createScratch, goModDownload, requireGo, type Scratch } from './go-download.js';
 import { type LoadGenerator, type LoadResult, resolveLoadGenerator, runLoad } from './load.js';
-import { type ModgateServer, startModgate } from './modgate-server.js';
+import { type ModgateServer, startModgate, treeUpstream } from './modgate-server.js';
 import { NGINX, startNginx } from './nginx.js';
 import { measurePeakRss, type RssResult } from './rss.js';
 import { formatSummary, type Summary, summarize } from './stats.js';
@@ -17,7 +18,9 @@ import { MissingToolError, requireBinary } from './tools.js';
 /**
  * `npm run bench [-- --quick]`: measures modgate against nginx (the static-file ceiling) and GOPROXY=file://
  * (no server at all) on a generated corpus, prints a table of medians and ranges, and writes
- * bench/results/latest.json. See bench/README.md for what each figure means.
+ * bench/results/latest.json. `npm run bench -- --git` instead measures the git source against
+ * GOPROXY=direct (bench/git.ts) and writes bench/results/git-latest.json. See bench/README.md for what each
+ * figure means.
  */
 
 const { values: flags } = parseArgs({
@@ -37,6 +40,8 @@ const { values: flags } = parseArgs({
     'modgate-workers': { type: 'string' },
     'cache-modules': { type: 'string' },
     only: { type: 'string' },
+    git: { type: 'boolean', default: false },
+    'git-releases': { type: 'string' },
   },
   strict: true,
 });
@@ -65,6 +70,7 @@ const options = {
   modgateWorkers: num(flags['modgate-workers'], 2),
   // The cache figure's project: this many modules, each required once (the corpus has a v1.1.0 of each to bump to).
   cacheModules: num(flags['cache-modules'], quick ? 40 : 200),
+  gitReleases: num(flags['git-releases'], quick ? 1 : 3),
 };
 const FIGURES = ['throughput', 'go', 'rss', 'cache'] as const;
 type Figure = (typeof FIGURES)[number];
@@ -103,6 +109,35 @@ interface ServerLoad {
   runs: LoadResult[];
 }
 
+/** `--git`: the git source against go's own GOPROXY=direct on real libraries. */
+async function mainGit(): Promise<void> {
+  const go = await requireGo();
+  await requireBinary('/usr/bin/git', 'git', 'apt-get install git');
+  log(`options: ${JSON.stringify({ reps: options.reps, gitReleases: options.gitReleases })}; go: ${go}`);
+  const work = await mkdtemp(join(tmpdir(), 'modgate-bench-git-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  const git = await measureGitSource({
+    go,
+    work,
+    reps: options.reps,
+    releases: options.gitReleases,
+    log,
+    defer: (undo) => cleanups.push(undo),
+  });
+  printGitTable(git, options.reps);
+  await writeResults('git-latest.json', { date: new Date().toISOString(), machine: machine(), git });
+}
+
+function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    kernel: release(),
+    node: process.version,
+    loadavgAtEnd: loadavg(),
+  };
+}
+
 async function main(): Promise<void> {
   // Preflight: every tool is checked before minutes are spent on the corpus.
   await requireBinary(NGINX, 'nginx', 'apt-get install nginx-light');
@@ -122,13 +157,7 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      kernel: release(),
-      node: process.version,
-      loadavgAtEnd: loadavg(),
-    },
+    machine: machine(),
     options: { ...options, loadGenerator: generator },
     corpus: corpus && {
       moduleVersions: corpus.versions.length,
@@ -142,8 +171,12 @@ async function main(): Promise<void> {
     cacheRestore,
   };
   printTable(results);
+  await writeResults('latest.json', results);
+}
+
+async function writeResults(name: string, results: unknown): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, 'latest.json');
+  const file = join(RESULTS_DIR, name);
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${file}`);
 }
@@ -185,7 +218,11 @@ async function measureCache(go: string) {
 /** 1. Mixed .info/.mod/.zip load at 64 connections, modgate (warm) and nginx on the same tree, alternating. */
 async function measureThroughput(corpus: Corpus, work: string, generator: LoadGenerator) {
   log('throughput: starting modgate and nginx, warming both');
-  const modgate = await startModgate(join(work, 'data-throughput'), corpus.tree, options.modgateWorkers);
+  const modgate = await startModgate(
+    join(work, 'data-throughput'),
+    treeUpstream(corpus.tree),
+    options.modgateWorkers,
+  );
   cleanups.push(() => modgate.stop());
   const nginx = await startNginx(corpus.tree);
   cleanups.push(() => nginx.stop());
@@ -264,7 +301,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
   const fileProxy = pathToFileURL(corpus.tree).href;
 
   const warmDir = join(work, 'data-go-warm');
-  const modgate = await startModgate(warmDir, corpus.tree, 1);
+  const modgate = await startModgate(warmDir, treeUpstream(corpus.tree), 1);
   cleanups.push(() => modgate.stop());
   await warm(modgate.url, allArtifactPaths(corpus));
 
@@ -286,7 +323,7 @@ async function measureGoDownload(corpus: Corpus, work: string, go: string) {
     seconds.modgateWarm.push(warmRun.seconds);
 
     const coldDir = join(work, `data-go-cold-${rep}`);
-    const cold = await startModgate(coldDir, corpus.tree, 1);
+    const cold = await startModgate(coldDir, treeUpstream(corpus.tree), 1);
     try {
       seconds.modgateCold.push((await goModDownload(go, cold.url, corpus.versions, scratch)).seconds);
     } finally {
@@ -327,7 +364,7 @@ async function measureRss(corpus: Corpus, work: string) {
   for (let rep = 0; rep < options.reps; rep++) {
     const dataDir = join(work, `data-rss-${rep}`);
     for (const phase of ['cold', 'warm'] as const) {
-      const server: ModgateServer = await startModgate(dataDir, corpus.tree, 1);
+      const server: ModgateServer = await startModgate(dataDir, treeUpstream(corpus.tree), 1);
       try {
         await new Promise((r) => setTimeout(r, 500)); // let start-up allocation settle before the baseline
         const reading = await measurePeakRss(
@@ -467,7 +504,7 @@ function printTable(results: {
 }
 
 try {
-  await main();
+  await (flags.git ? mainGit() : main());
 } catch (err) {
   process.exitCode = 1;
   if (err instanceof MissingToolError) log(`missing prerequisite: ${err.message}`);

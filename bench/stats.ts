@@ -33,3 +33,10 @@ export function formatSummary(s: Summary, decimals = 1): string {
   const f = (n: number) => n.toFixed(decimals);
   return s.runs.length > 1 ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : f(s.median);
 }
+
+/** A plain-text table: the first row is the header, columns padded to their widest cell. */
+export function renderTable(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)];
+}

@@ -11,9 +11,9 @@ import { createProxyMetrics } from '../../src/proxy/metrics.js';
 import { ModuleCache } from '../../src/proxy/module-cache.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
 import { FsStore } from '../../src/storage/fs-store.js';
+import { type CorpusModule, DebianCorpus } from '../helpers/debian-corpus.js';
 import { GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { GoDirectOracle } from '../helpers/go-direct.js';
-import { buildCorpus, type CorpusModule } from './corpus.js';
 
 interface Downloaded {
   Path: string;
@@ -30,7 +30,7 @@ let client: GoSandbox;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'modgate-corpus-'));
-  modules = await buildCorpus(join(dir, 'git'));
+  modules = (await DebianCorpus.build(join(dir, 'git'))).versions;
   direct = await GoDirectOracle.create(join(dir, 'git'));
   client = await GoSandbox.create();
 });

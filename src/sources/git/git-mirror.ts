@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { LRUCache } from 'lru-cache';
 import * as semver from '../../gomod/semver.js';
 import { GitError, type GitRunner } from './git-runner.js';
 import { type Origin, type RevInfo, sortBytes } from './origin.js';
@@ -32,6 +33,21 @@ const FETCH_ATTEMPTS = 5;
  */
 const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
 
+/** A read-only git command's answer: its output, or git's refusal (a missing file or revision). */
+type LocalRead = { out: Buffer } | { err: GitError };
+
+/**
+ * Answers of read-only commands on mirrors (log, cat-file, for-each-ref, merge-base), shared by all mirrors of
+ * the process. They depend only on a mirror's refs and objects, and objects are only ever added, so an answer
+ * is keyed by the refs it was read under and stays true for as long as the mirror holds those refs. Resolving
+ * one version asks the same few questions many times (every file read first resolves its revision); without
+ * this each of them is a git process.
+ */
+const LOCAL_READS = new LRUCache<string, LocalRead>({
+  maxSize: 32 << 20,
+  sizeCalculation: (read, key) => key.length + ('out' in read ? read.out.length : read.err.stderr.length),
+});
+
 /**
  * One persistent bare mirror of a remote repository, with the go command's codehost/git.go semantics on top
  * of it. Unlike the go command, which shallow-fetches single refs into a throwaway cache, the mirror holds
@@ -41,6 +57,8 @@ const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
 export class GitMirror {
   private readonly mutex = new Mutex();
   private snapshot: { at: number; refs: Map<string, string> } | undefined;
+  /** A digest of the refs the mirror holds, which keys its cached reads; unset before the first refresh. */
+  private refsDigest: string | undefined;
   private initialized = false;
 
   constructor(
@@ -62,11 +80,18 @@ export class GitMirror {
     return fresh() ?? this.mutex.run(async () => fresh() ?? (await this.refresh()));
   }
 
+  /**
+   * The URL goes to ls-remote and fetch as an argument, not as a configured remote: no `git remote add` for a
+   * new mirror (one process less before its first answer), and nothing in the mirror's config to go stale.
+   */
   private async refresh(): Promise<Map<string, string>> {
-    await this.init();
-    const listed = (await this.git(['ls-remote', '-q', 'origin'], true)).toString('utf8');
+    const created = await this.init();
+    const listed = (await this.git(['ls-remote', '-q', '--', this.url], true)).toString('utf8');
     const { refs, unpeeled } = parseLsRemote(listed);
-    if (!sameRefs(unpeeled, await this.localRefs())) await this.fetch();
+    // A mirror made just now holds no refs: no need to ask git.
+    const local = created ? new Map<string, string>() : await this.localRefs();
+    if (!sameRefs(unpeeled, local)) await this.fetch();
+    this.refsDigest = digest(unpeeled);
     this.snapshot = { at: Date.now(), refs };
     return refs;
   }
@@ -82,7 +107,8 @@ export class GitMirror {
       '-q',
       '-f',
       '--prune',
-      'origin',
+      '--',
+      this.url,
       '+refs/heads/*:refs/heads/*',
       '+refs/tags/*:refs/tags/*',
     ];
@@ -101,25 +127,31 @@ export class GitMirror {
 
   /**
    * Creates the bare repository once, atomically: a crash halfway leaves no half-made mirror behind, and of
-   * two processes creating it at once the first rename wins and the other uses that mirror.
+   * two processes creating it at once the first rename wins and the other uses that mirror. True when this
+   * call made it (so it is empty).
    */
-  private async init(): Promise<void> {
-    if (this.initialized) return;
+  private async init(): Promise<boolean> {
+    if (this.initialized) return false;
+    let created = false;
     if (!(await exists(join(this.dir, 'objects')))) {
       const draft = `${this.dir}.tmp-${randomBytes(4).toString('hex')}`;
       try {
         await mkdir(draft, { recursive: true });
         await this.runner.run(['init', '-q', '--bare'], { repo: this.url, gitDir: draft });
-        await this.runner.run(['remote', 'add', 'origin', '--', this.url], { repo: this.url, gitDir: draft });
         await writeFile(join(draft, 'info', 'attributes'), ARCHIVE_ATTRIBUTES);
-        await rename(draft, this.dir).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
-        });
+        created = await rename(draft, this.dir).then(
+          () => true,
+          (err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+            return false;
+          },
+        );
       } finally {
         await rm(draft, { recursive: true, force: true });
       }
     }
     this.initialized = true;
+    return created;
   }
 
   private async localRefs(): Promise<Map<string, string>> {
@@ -210,7 +242,7 @@ export class GitMirror {
    * mirror from a since-deleted branch must be as unknown to modgate as it is to go.
    */
   private async reachable(hash: string): Promise<boolean> {
-    const out = await this.git(['for-each-ref', '--count=1', '--contains', hash, 'refs/heads', 'refs/tags']);
+    const out = await this.read(['for-each-ref', '--count=1', '--contains', hash, 'refs/heads', 'refs/tags']);
     return out.length > 0;
   }
 
@@ -219,7 +251,7 @@ export class GitMirror {
     let out: string;
     try {
       out = (
-        await this.git([
+        await this.read([
           '-c',
           'log.showsignature=false',
           'log',
@@ -262,7 +294,7 @@ export class GitMirror {
   async readFile(rev: string, file: string, maxBytes: number): Promise<Buffer | undefined> {
     const { name } = await this.stat(rev);
     try {
-      return await this.git(['cat-file', 'blob', `${name}:${file}`], false, maxBytes);
+      return await this.read(['cat-file', 'blob', `${name}:${file}`], maxBytes);
     } catch (err) {
       // Like go, any complaint of cat-file means "no such file"; a kill (too large, too slow) does not.
       if (err instanceof GitError && err.exitCode !== null) return undefined;
@@ -276,7 +308,7 @@ export class GitMirror {
    */
   async recentTag(rev: string, prefix: string, allowed: (tag: string) => boolean): Promise<string> {
     const { name } = await this.stat(rev);
-    const out = await this.git(['for-each-ref', '--format', '%(refname)', 'refs/tags', '--merged', name]);
+    const out = await this.read(['for-each-ref', '--format', '%(refname)', 'refs/tags', '--merged', name]);
     let highest = '';
     for (let line of out.toString('utf8').split('\n')) {
       line = line.trim();
@@ -293,7 +325,7 @@ export class GitMirror {
   async descendsFrom(rev: string, tag: string): Promise<boolean> {
     if (!(await this.refs()).has(`refs/tags/${tag}`)) return false;
     try {
-      await this.git(['merge-base', '--is-ancestor', '--', `refs/tags/${tag}`, rev]);
+      await this.read(['merge-base', '--is-ancestor', '--', `refs/tags/${tag}`, rev]);
       return true;
     } catch (err) {
       if (err instanceof GitError && err.exitCode === 1) return false;
@@ -309,6 +341,30 @@ export class GitMirror {
     const args = ['-c', 'core.autocrlf=input', '-c', 'core.eol=lf', 'archive', '--format=tar', hash];
     if (subdir !== '') args.push('--', subdir);
     return this.runner.stream(args, { repo: this.url, gitDir: this.dir });
+  }
+
+  /**
+   * A read-only command, answered from LOCAL_READS when it was run under the same refs. git's refusals (a
+   * non-zero exit) are kept too; a kill (timeout, output too large) is not an answer and is never kept.
+   */
+  private async read(args: string[], maxBytes?: number): Promise<Buffer> {
+    const refs = this.refsDigest;
+    const key = refs && [this.dir, refs, maxBytes ?? '', ...args].join('\0');
+    const hit = key && LOCAL_READS.get(key);
+    if (hit) {
+      if ('err' in hit) throw hit.err;
+      return hit.out;
+    }
+    // An answer read while a fetch changed the refs may belong to either state: it is used, not kept.
+    const keep = (read: LocalRead) => key && refs === this.refsDigest && LOCAL_READS.set(key, read);
+    try {
+      const out = await this.git(args, false, maxBytes);
+      keep({ out });
+      return out;
+    } catch (err) {
+      if (err instanceof GitError && err.exitCode !== null) keep({ err });
+      throw err;
+    }
   }
 
   private git(args: string[], network = false, maxBytes?: number): Promise<Buffer> {
@@ -334,6 +390,13 @@ function parseLsRemote(text: string): { refs: Map<string, string>; unpeeled: Map
   }
   for (const [ref, hash] of peeled) if (refs.has(ref)) refs.set(ref, hash);
   return { refs, unpeeled };
+}
+
+function digest(refs: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [ref, id] of [...refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    hash.update(`${id} ${ref}\n`);
+  return hash.digest('hex');
 }
 
 function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {

@@ -172,7 +172,7 @@ const MAPPING_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git+ssh:', 'git:', 
 
 /**
  * Refuses a mapping git could not use, or one that carries a secret: a URL is shown in `.info` Origin
- * blocks, logs and the mirror's config on disk, so tokens and passwords never belong in it.
+ * blocks, logs and git's command line, so tokens and passwords never belong in it.
  */
 function checkMapping(mapping: RepoMapping): void {
   const where = `git repository mapping ${JSON.stringify(mapping.pattern)}`;
