@@ -31,7 +31,7 @@ enable_backports() {
 
 enable_backports
 apt_retry apt-get update -q
-packages=(git ca-certificates openssl golang-golang-x-mod-dev buildah busybox-static ceph-mon ceph-osd ceph-common radosgw redis-server)
+packages=(git ca-certificates openssh-client openssl golang-golang-x-mod-dev buildah busybox-static ceph-mon ceph-osd ceph-common radosgw redis-server)
 # Source-only packages with no dependencies of their own: they add files under /usr/share/gocode and nothing else.
 mapfile -t corpus < <(grep -v '^#' "$(dirname "$0")/../test/git/corpus-packages.txt")
 packages+=("${corpus[@]}")
