@@ -45,6 +45,8 @@ export function registerAccessGate(
       if (result.ok) request.identity = result.identity;
       else failure = result.reason;
     }
+    // With no protected patterns, tokens matter only to the rate limiter: nothing to decide, no path to parse.
+    if (!options.policy.enabled) return;
     const subject = subjectOf(request.raw.url ?? '/');
     const decision = options.policy.decide(subject, request.identity);
     if (decision === 'allow') return;
