@@ -12,16 +12,8 @@ import { ModuleCache } from '../../src/proxy/module-cache.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
 import { FsStore } from '../../src/storage/fs-store.js';
 import { type CorpusModule, DebianCorpus } from '../helpers/debian-corpus.js';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { GoDirectOracle } from '../helpers/go-direct.js';
-
-interface Downloaded {
-  Path: string;
-  Version: string;
-  Sum?: string;
-  GoModSum?: string;
-  Error?: string;
-}
 
 let dir: string;
 let modules: CorpusModule[];
@@ -42,10 +34,10 @@ after(async () => {
 });
 
 /** One `go mod download -json` of every module, by path. */
-async function download(sandbox: GoSandbox, env: Record<string, string>): Promise<Map<string, Downloaded>> {
+async function download(sandbox: GoSandbox, env: Record<string, string>): Promise<Map<string, Download>> {
   const args = ['mod', 'download', '-json', ...modules.map((m) => `${m.path}@${m.version}`)];
   const result = await sandbox.run(args, { env: { GOSUMDB: 'off', ...env }, timeoutMs: 600_000 });
-  return new Map(parseJsonStream<Downloaded>(result.stdout).map((d) => [d.Path, d]));
+  return new Map(parseJsonStream<Download>(result.stdout).map((d) => [d.Path, d]));
 }
 
 test('real libraries from Debian: go mod download through modgate’s git source gets go direct’s hashes', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../src/sumdb/note.js';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -19,13 +19,6 @@ const MODULES = ['a', 'late', 'liar', 'modliar', 'unknown'].map((m) => ({
   version: 'v1.0.0',
 }));
 const PRIVATE = { path: 'corp.example/secret', version: 'v1.0.0' };
-
-interface Download {
-  Path: string;
-  Sum: string;
-  GoModSum: string;
-  Error?: string;
-}
 
 /**
  * modgate checks what an upstream serves against the checksum database before storing it, so a client gets

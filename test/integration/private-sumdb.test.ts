@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SumdbClient } from '../../src/sumdb/client.js';
 import { HttpSumdbOps } from '../../src/sumdb/http-ops.js';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -22,13 +22,6 @@ const DB_DIR = `_modgate/checksum-db/${NAME}`;
 async function sumdbKey(fixture: ProxyFixture, extra: string[] = []): Promise<string> {
   const args = [MAIN, 'sumdb', 'key', '--data', fixture.data, '--private-checksum-db', NAME, ...extra];
   return (await promisify(execFile)(process.execPath, args)).stdout.trim();
-}
-
-interface Download {
-  Path: string;
-  Sum?: string;
-  GoModSum?: string;
-  Error?: string;
 }
 
 /**

@@ -6,19 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GitFixture } from '../helpers/git-fixture.js';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { type DirectDownload, GoDirectOracle } from '../helpers/go-direct.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-interface Download {
-  Path: string;
-  Version: string;
-  Sum: string;
-  GoModSum: string;
-}
 
 /**
  * `modgate serve` configured from its settings alone serves private modules from git (`privateUpstream`

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../src/sumdb/note.js';
-import { GoSandbox, parseJsonStream } from '../helpers/go.js';
+import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { GoSumdbServer, type RunningServer } from '../sumdb/go-sumdb-server.js';
@@ -15,13 +15,6 @@ const MODULES = ['example.com/a', 'example.com/b', 'example.com/liar'].map((path
   path,
   version: 'v1.0.0',
 }));
-
-interface Download {
-  Path: string;
-  Sum: string;
-  GoModSum: string;
-  Error?: string;
-}
 
 describe('checksum database proxying: go verifies through modgate, also when the database is down', () => {
   let fixture: ProxyFixture;
