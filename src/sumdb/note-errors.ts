@@ -41,36 +41,38 @@ export class MismatchedVerifierError extends Error {
   }
 }
 
-/** The key is not known; Open keeps such signatures as unverified instead of failing. */
-export class UnknownVerifierError extends Error {
-  override name = 'UnknownVerifierError';
+/** A failure about one key of a signature line, named as Go names it: `<name>+<hash>`. */
+abstract class KeyError extends Error {
   constructor(
     readonly keyName: string,
     readonly keyHash: number,
+    what: string,
   ) {
-    super(`unknown key ${keyName}+${hex8(keyHash)}`);
+    super(`${what} ${keyName}+${hex8(keyHash)}`);
+  }
+}
+
+/** The key is not known; Open keeps such signatures as unverified instead of failing. */
+export class UnknownVerifierError extends KeyError {
+  override name = 'UnknownVerifierError';
+  constructor(keyName: string, keyHash: number) {
+    super(keyName, keyHash, 'unknown key');
   }
 }
 
 /** Two known keys share a name and hash: someone tampered with the key list, so Open gives up. */
-export class AmbiguousVerifierError extends Error {
+export class AmbiguousVerifierError extends KeyError {
   override name = 'AmbiguousVerifierError';
-  constructor(
-    readonly keyName: string,
-    readonly keyHash: number,
-  ) {
-    super(`ambiguous key ${keyName}+${hex8(keyHash)}`);
+  constructor(keyName: string, keyHash: number) {
+    super(keyName, keyHash, 'ambiguous key');
   }
 }
 
 /** A known key rejected its signature: the note was altered or forged. */
-export class InvalidSignatureError extends Error {
+export class InvalidSignatureError extends KeyError {
   override name = 'InvalidSignatureError';
-  constructor(
-    readonly keyName: string,
-    readonly keyHash: number,
-  ) {
-    super(`invalid signature for key ${keyName}+${hex8(keyHash)}`);
+  constructor(keyName: string, keyHash: number) {
+    super(keyName, keyHash, 'invalid signature for key');
   }
 }
 
