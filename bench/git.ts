@@ -13,9 +13,11 @@ import { formatSummary, renderTable, summarize } from './stats.js';
  * timed is git and the two implementations, not a network).
  *
  * Cold: an empty modgate data dir (no mirrors) and an empty client cache, against go direct with an empty
- * cache. Incremental: one new tag per repository; modgate keeps the mirrors of its cold run (its refresh
- * interval has passed, so it asks the remote and fetches only the new objects) and serves the new versions to
- * an empty client cache, against go direct fetching the same new versions cold.
+ * cache. Incremental: one new tag per repository, and go asks for the new versions with an empty client
+ * cache, against go direct fetching the same new versions cold. modgate keeps the mirrors of its cold run and
+ * is timed two ways: as configured by default, its background refresh has fetched the new tags and prepared
+ * their versions by the time go asks (two refresh intervals later); with `--git-watch 0`, a copy of the same
+ * mirrors asks the remotes only when go's requests come, and fetches just the new objects then.
  */
 export interface GitBenchOptions {
   go: string;
@@ -30,8 +32,9 @@ export interface GitBenchOptions {
 }
 
 /**
- * modgate's --git-refresh-interval in the benchmark: short, so that the incremental run (which waits past it)
- * asks the remotes again, yet longer than one module's .info/.mod/.zip requests take, as the 60 s default is.
+ * modgate's --git-refresh-interval in the benchmark: short, so that the incremental run (which waits two of
+ * them) finds the new tags fetched, yet longer than one module's .info/.mod/.zip requests take, as the 60 s
+ * default is.
  */
 const REFRESH_SECONDS = 5;
 
@@ -68,6 +71,7 @@ export async function measureGitSource(options: GitBenchOptions) {
     modgateCold: [] as number[],
     directNew: [] as number[],
     modgateIncremental: [] as number[],
+    modgateOnRequest: [] as number[],
   };
   for (let rep = 0; rep < options.reps; rep++) {
     await remotes.use('base');
@@ -76,33 +80,46 @@ export async function measureGitSource(options: GitBenchOptions) {
     // On the tmpfs too: go direct keeps its git repositories in its module cache there, so both sides' git
     // work lands on the same kind of storage.
     const dataDir = join(scratch.dir, `modgate-data-${rep}`);
-    const modgate = await startModgate(
-      dataDir,
-      [
-        '--upstream',
-        'direct',
-        '--git-mappings',
-        `github.com/*/*=file://${remotes.link}/github.com/{path}`,
-        '--git-refresh-interval',
-        `${REFRESH_SECONDS}s`,
-      ],
-      1,
-    );
+    const onRequestDir = `${dataDir}-on-request`;
+    const serve = (data: string, ...flags: string[]) =>
+      startModgate(
+        data,
+        [
+          '--upstream',
+          'direct',
+          '--git-mappings',
+          `github.com/*/*=file://${remotes.link}/github.com/{path}`,
+          '--git-refresh-interval',
+          `${REFRESH_SECONDS}s`,
+          ...flags,
+        ],
+        1,
+      );
+    const modgate = await serve(dataDir);
     try {
       seconds.modgateCold.push((await goModDownload(go, modgate.url, base, scratch)).seconds);
+      // The same mirrors for a modgate that looks at the remotes only when a client asks.
+      await cp(dataDir, onRequestDir, { recursive: true });
       await remotes.use('next');
-      // Past the refresh interval, so the mirrors' refs are stale and the new tags are fetched.
-      await setTimeout(REFRESH_SECONDS * 1000 + 500);
+      // Two refresh intervals: the background refresh has looked at every mirror since the tags appeared.
+      await setTimeout(2 * REFRESH_SECONDS * 1000 + 500);
       seconds.modgateIncremental.push((await goModDownload(go, modgate.url, added, scratch)).seconds);
     } finally {
       await modgate.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
+    const onRequest = await serve(onRequestDir, '--git-watch', '0');
+    try {
+      seconds.modgateOnRequest.push((await goModDownload(go, onRequest.url, added, scratch)).seconds);
+    } finally {
+      await onRequest.stop();
+      await rm(onRequestDir, { recursive: true, force: true });
+    }
     seconds.directNew.push((await direct(added)).seconds);
     log(
       `git rep ${rep + 1}/${options.reps}: cold go direct ${seconds.directCold.at(-1)!.toFixed(2)} s, ` +
         `modgate ${seconds.modgateCold.at(-1)!.toFixed(2)} s; new tags: go direct ${seconds.directNew.at(-1)!.toFixed(2)} s, ` +
-        `modgate incremental ${seconds.modgateIncremental.at(-1)!.toFixed(2)} s`,
+        `modgate prepared ${seconds.modgateIncremental.at(-1)!.toFixed(2)} s, on request ${seconds.modgateOnRequest.at(-1)!.toFixed(2)} s`,
     );
   }
   await scratch.cleanup();
@@ -118,10 +135,13 @@ export async function measureGitSource(options: GitBenchOptions) {
     modgateColdSeconds: summarize(seconds.modgateCold),
     directNewSeconds: summarize(seconds.directNew),
     modgateIncrementalSeconds: summarize(seconds.modgateIncremental),
+    modgateOnRequestSeconds: summarize(seconds.modgateOnRequest),
     /** modgate cold / go direct cold: target at most 0.8. */
     coldRatio: per((i) => seconds.modgateCold[i]! / seconds.directCold[i]!),
     /** go direct on the new versions / modgate incremental: target at least 5. */
     incrementalSpeedup: per((i) => seconds.directNew[i]! / seconds.modgateIncremental[i]!),
+    /** The same with --git-watch 0: the new tags are fetched when go asks for them. */
+    onRequestSpeedup: per((i) => seconds.directNew[i]! / seconds.modgateOnRequest[i]!),
   };
 }
 
@@ -179,6 +199,13 @@ export function printGitTable(g: GitResults, reps: number): void {
       '',
     ],
     ['incremental: go direct / modgate', formatSummary(g.incrementalSpeedup, 2), '', '≥ 5'],
+    [
+      'incremental on request (--git-watch 0), s',
+      formatSummary(g.modgateOnRequestSeconds, 2),
+      formatSummary(g.directNewSeconds, 2),
+      '',
+    ],
+    ['on request: go direct / modgate', formatSummary(g.onRequestSpeedup, 2), '', ''],
   ];
   process.stdout.write(
     [

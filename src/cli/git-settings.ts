@@ -16,6 +16,7 @@ type GitSettings = Pick<
   | 'gitSshKey'
   | 'gitKnownHosts'
   | 'gitRefreshInterval'
+  | 'gitWatch'
 >;
 
 /** `pattern=URL,pattern=URL`: where module paths that go cannot resolve itself live. */
@@ -65,6 +66,7 @@ export function createGitSource(config: GitSettings, dataDir: string, dispatcher
     mappings: parseGitMappings(config.gitMappings),
     insecure: config.gitInsecure,
     refreshIntervalMs: config.gitRefreshInterval,
+    watchMs: config.gitWatch,
     dispatcher,
     credentials,
     checkHost: (host) => guard.check(host),

@@ -13,6 +13,7 @@ import { FreshnessCache } from '../proxy/freshness.js';
 import { createProxyMetrics } from '../proxy/metrics.js';
 import { ModuleCache } from '../proxy/module-cache.js';
 import { NegativeCache } from '../proxy/negative-cache.js';
+import { PrepareAhead } from '../proxy/prepare-ahead.js';
 import { SingleFlight } from '../proxy/singleflight.js';
 import { buildApp } from '../server/app.js';
 import { privatePathScrubber, scrubLogObject } from '../server/scrub-private-paths.js';
@@ -109,6 +110,7 @@ async function serveHere(
     logger,
     modules: { hashes: (module, version) => cache!.hashes(module, version) },
   });
+  const ahead = new PrepareAhead((module, version) => cache!.prepare(module, version), logger);
   cache = new ModuleCache({
     store,
     upstream: inputs.upstream,
@@ -127,6 +129,14 @@ async function serveHere(
         logger.warn({ err: (err as Error).name }, 'could not log a private module version yet');
       });
     },
+    // go asks for the .mod and the .zip right after the .info: where they are built locally, they are
+    // built while the client is still busy with its other .info requests.
+    onInfoStored: (module, version) => {
+      if (inputs.upstream.buildsLocally?.(module)) ahead.add(module, version);
+    },
+  });
+  inputs.upstream.watchNewVersions?.((module, versions) => {
+    for (const version of versions) ahead.add(module, version);
   });
   const app = await buildApp({
     cache,

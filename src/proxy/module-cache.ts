@@ -38,6 +38,8 @@ export interface ModuleCacheOptions {
   verifier?: ChecksumVerifier | undefined;
   /** Told of each version whose zip has just been stored (after the response path is done with it). */
   onZipStored?: ((module: string, version: string) => void) | undefined;
+  /** Told of each canonical version whose `.info` has just been fetched and stored. */
+  onInfoStored?: ((module: string, version: string) => void) | undefined;
 }
 
 type Artifact = 'info' | 'mod' | 'zip';
@@ -55,6 +57,7 @@ export class ModuleCache {
   private readonly metrics: ProxyMetrics;
   private readonly verifier: ChecksumVerifier | undefined;
   private readonly onZipStored: (module: string, version: string) => void;
+  private readonly onInfoStored: (module: string, version: string) => void;
   private readonly flights = new SingleFlight();
   private readonly coordinated: CoordinatedFlight;
   private readonly freshness: FreshnessCache;
@@ -67,6 +70,7 @@ export class ModuleCache {
     this.metrics = options.metrics;
     this.verifier = options.verifier;
     this.onZipStored = options.onZipStored ?? (() => {});
+    this.onInfoStored = options.onInfoStored ?? (() => {});
     this.notFound = new NegativeCache(options.notFoundTtlMs);
     this.coordinated = new CoordinatedFlight(this.flights, options.locks);
     this.freshness = new FreshnessCache(this.store, this.coordinated, options.freshness, (key, err) =>
@@ -125,6 +129,13 @@ export class ModuleCache {
 
   async zip(module: string, version: string): Promise<Answer> {
     return this.artifact(module, requireCanonical(module, version, 'zip'), 'zip');
+  }
+
+  /** Fetches, verifies and stores all three artifacts of a canonical version, as a client asking would. */
+  async prepare(module: string, version: string): Promise<void> {
+    await this.info(module, version);
+    await this.mod(module, version);
+    await this.zip(module, version);
   }
 
   /**
@@ -190,6 +201,7 @@ export class ModuleCache {
     const bytes = await this.upstream.info(module, version);
     validateInfo(bytes, module, version);
     await this.store.put(keys.artifact(module, version, 'info'), { bytes }, { ifAbsent: true });
+    this.onInfoStored(module, version);
   }
 
   private async ingestMod(module: string, version: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { NotFoundError, UpstreamError } from './errors.js';
-import type { Source } from './source.js';
+import type { NewVersionsListener, Source } from './source.js';
 
 export interface ChainEntry {
   source: Source;
@@ -41,6 +41,14 @@ export class ChainSource implements Source {
 
   zip(module: string, version: string): Promise<Readable> {
     return this.try((s) => s.zip(module, version));
+  }
+
+  /**
+   * Not buildsLocally: which entry will answer a version's `.mod` and `.zip` is known only by asking. Its git
+   * source still reports what it finds.
+   */
+  watchNewVersions(listener: NewVersionsListener): void {
+    for (const { source } of this.entries) source.watchNewVersions?.(listener);
   }
 
   private async try<T>(call: (source: Source) => Promise<T>): Promise<T> {

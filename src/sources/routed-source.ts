@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { matchPrefixPatterns } from '../gomod/patterns.js';
-import type { Source } from './source.js';
+import type { NewVersionsListener, Source } from './source.js';
 
 /**
  * Sends each module to the source for its kind: modules matching the private patterns (GOPRIVATE syntax) to
@@ -37,6 +37,16 @@ export class RoutedSource implements Source {
 
   zip(module: string, version: string): Promise<Readable> {
     return this.for(module).zip(module, version);
+  }
+
+  buildsLocally(module: string): boolean {
+    return this.for(module).buildsLocally?.(module) ?? false;
+  }
+
+  /** A source shared by both routes (one git source for all) keeps one registration of a listener. */
+  watchNewVersions(listener: NewVersionsListener): void {
+    this.publicSource.watchNewVersions?.(listener);
+    this.privateSource.watchNewVersions?.(listener);
   }
 
   private for(module: string): Source {

@@ -13,4 +13,17 @@ export interface Source {
   info(module: string, query: string): Promise<Buffer>;
   mod(module: string, version: string): Promise<Buffer>;
   zip(module: string, version: string): Promise<Readable>;
+  /**
+   * Whether the `.mod` and `.zip` of a version whose `.info` was just answered are made without the network
+   * (the git source builds them from the mirror it has just fetched): then preparing them at once costs no
+   * upstream a request. Sources that download each artifact leave this out.
+   */
+  buildsLocally?(module: string): boolean;
+  /**
+   * Registers who is told of versions the source finds without being asked for them (new tags a background
+   * refresh fetched), so that they can be prepared before a client asks.
+   */
+  watchNewVersions?(listener: NewVersionsListener): void;
 }
+
+export type NewVersionsListener = (module: string, versions: readonly string[]) => void;

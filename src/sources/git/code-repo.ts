@@ -89,6 +89,12 @@ export class CodeRepo {
     return this.appendIncompatibleVersions(semver.sort(list), semver.sort(incompatible));
   }
 
+  /** The versions this module lists that come from one of `tags` (tag names as in the repository). */
+  async versionsFromTags(tags: readonly string[]): Promise<string[]> {
+    const names = new Set(tags);
+    return (await this.versions()).filter((v) => names.has(this.tagPrefix + trimIncompatible(v)));
+  }
+
   /**
    * `+incompatible` versions are listed only when the latest compatible version has no go.mod, and then per
    * major only when that major's latest tag has none (golang.org/issue/34189).

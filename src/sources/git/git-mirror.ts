@@ -5,8 +5,10 @@ import { setTimeout } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import * as semver from '../../gomod/semver.js';
 import { GitError, type GitRunner } from './git-runner.js';
+import { ObjectReader } from './object-reader.js';
 import { type Origin, type RevInfo, sortBytes } from './origin.js';
 import { Mutex } from './semaphore.js';
+import { readTreeFiles, type TreeFile } from './tree-files.js';
 
 /** A revision the repository does not have (codehost.UnknownRevisionError): a not-found answer. */
 export class UnknownRevisionError extends Error {
@@ -20,6 +22,9 @@ export interface Tag {
 }
 
 const MIN_HASH_DIGITS = 7;
+
+/** A commit object is headers and a message; one larger than this is not a commit anyone tags. */
+const MAX_COMMIT_BYTES = 16 << 20;
 
 /** How old the refs may be when a revision is not found in them and the remote is asked again. */
 const RECHECK_MS = 1_000;
@@ -37,11 +42,10 @@ const ARCHIVE_ATTRIBUTES = '\n* -export-subst -export-ignore\n';
 type LocalRead = { out: Buffer } | { err: GitError };
 
 /**
- * Answers of read-only commands on mirrors (log, cat-file, for-each-ref, merge-base), shared by all mirrors of
- * the process. They depend only on a mirror's refs and objects, and objects are only ever added, so an answer
- * is keyed by the refs it was read under and stays true for as long as the mirror holds those refs. Resolving
- * one version asks the same few questions many times (every file read first resolves its revision); without
- * this each of them is a git process.
+ * Answers of read-only commands on mirrors (for-each-ref, merge-base), shared by all mirrors of the process.
+ * They depend only on a mirror's refs and objects, and objects are only ever added, so an answer is keyed by
+ * the refs it was read under and stays true for as long as the mirror holds those refs. Resolving a
+ * pseudo-version asks the same few questions many times; without this each of them is a git process.
  */
 const LOCAL_READS = new LRUCache<string, LocalRead>({
   maxSize: 32 << 20,
@@ -60,6 +64,11 @@ export class GitMirror {
   /** A digest of the refs the mirror holds, which keys its cached reads; unset before the first refresh. */
   private refsDigest: string | undefined;
   private initialized = false;
+  private readonly objects: ObjectReader;
+  /** When a request last needed the mirror: the background refresh keeps recently used mirrors fresh. */
+  lastUsed = 0;
+  /** Told after a refresh fetched tags that are new or moved (not on the mirror's first fetch). */
+  onNewTags: (tags: string[]) => void = () => {};
 
   constructor(
     private readonly runner: GitRunner,
@@ -68,7 +77,9 @@ export class GitMirror {
     /** The bare repository on disk. */
     readonly dir: string,
     private readonly refreshIntervalMs: number,
-  ) {}
+  ) {
+    this.objects = new ObjectReader(runner, dir, url);
+  }
 
   /**
    * The remote's refs as go's loadRefs sees them: HEAD, branches and tags, annotated tags peeled to their
@@ -85,12 +96,22 @@ export class GitMirror {
    * new mirror (one process less before its first answer), and nothing in the mirror's config to go stale.
    */
   private async refresh(): Promise<Map<string, string>> {
-    const created = await this.init();
-    const listed = (await this.git(['ls-remote', '-q', '--', this.url], true)).toString('utf8');
+    // ls-remote needs no repository: a new mirror is made while the remote answers.
+    const [created, listing] = await Promise.all([
+      this.init(),
+      this.runner.run(['ls-remote', '-q', '--', this.url], { repo: this.url, network: true }),
+    ]);
+    const listed = listing.toString('utf8');
     const { refs, unpeeled } = parseLsRemote(listed);
     // A mirror made just now holds no refs: no need to ask git.
     const local = created ? new Map<string, string>() : await this.localRefs();
-    if (!sameRefs(unpeeled, local)) await this.fetch();
+    if (!sameRefs(unpeeled, local)) {
+      await this.fetch();
+      const changed = [...unpeeled]
+        .filter(([ref, hash]) => ref.startsWith('refs/tags/') && local.get(ref) !== hash)
+        .map(([ref]) => ref.slice('refs/tags/'.length));
+      if (!created && changed.length > 0) this.onNewTags(changed);
+    }
     this.refsDigest = digest(unpeeled);
     this.snapshot = { at: Date.now(), refs };
     return refs;
@@ -228,7 +249,7 @@ export class GitMirror {
     }
     // go fetches HEAD's commit by hash, which leaves no ref to record; any other ref is recorded.
     const named = ref !== '' && ref !== 'HEAD' ? ref : '';
-    const info = await this.statLocal(rev, named || hash || rev);
+    const info = await this.statLocal(rev, hash || rev, refs);
     if (ref === '' && !(await this.reachable(info.name)))
       throw new UnknownRevisionError(`unknown revision ${rev}`);
     const origin: Origin = { ...info.origin, Hash: info.name };
@@ -246,44 +267,27 @@ export class GitMirror {
     return out.length > 0;
   }
 
-  /** `git log -n1` of one revision (gitRepo.statLocal); `version` is kept only when it is one of its tags. */
-  private async statLocal(version: string, rev: string): Promise<RevInfo> {
-    let out: string;
-    try {
-      out = (
-        await this.read([
-          '-c',
-          'log.showsignature=false',
-          'log',
-          '--no-decorate',
-          '-n1',
-          '--format=format:%H %ct %D',
-          rev,
-          '--',
-        ])
-      ).toString('utf8');
-    } catch (err) {
-      if (err instanceof GitError && err.exitCode === 128)
-        throw new UnknownRevisionError(`unknown revision ${rev}`);
-      throw err;
-    }
-    const f = out.trim().split(/\s+/);
-    const hash = f[0]!;
+  /**
+   * The commit `rev` names (gitRepo.statLocal, which runs `git log -n1`); `version` is kept only when it is
+   * one of its tags. `rev` is looked up by hash whenever the refs know it, so the answer never depends on
+   * refs a fetch by another process changed meanwhile. The tags are those of the refs, which the mirror
+   * holds exactly.
+   */
+  private async statLocal(version: string, rev: string, refs: ReadonlyMap<string, string>): Promise<RevInfo> {
+    const commit = await this.objects.read(`${rev}^{commit}`, MAX_COMMIT_BYTES);
+    if (!commit?.content) throw new UnknownRevisionError(`unknown revision ${rev}`);
+    const hash = commit.hash;
     if (hash.startsWith(version)) version = hash;
     const tags: string[] = [];
-    for (let i = 2; i < f.length; i++) {
-      if (f[i] === 'tag:' && i + 1 < f.length) tags.push(f[++i]!.replace(/,$/, ''));
-    }
+    for (const [ref, id] of refs) if (id === hash && ref.startsWith('refs/tags/')) tags.push(ref.slice(10));
     sortBytes(tags);
-    const origin: Origin = { VCS: 'git', URL: this.url, Hash: hash };
-    if (!hash.startsWith(rev)) origin.Ref = rev;
     return {
       name: hash,
-      short: hash.length === 40 && isHex(hash) ? hash.slice(0, 12) : hash,
-      time: new Date(Number(f[1]) * 1000),
+      short: hash.slice(0, 12),
+      time: new Date(committerTime(commit.content) * 1000),
       version: tags.includes(version) ? version : hash,
       tags,
-      origin,
+      origin: { VCS: 'git', URL: this.url, Hash: hash },
     };
   }
 
@@ -293,13 +297,11 @@ export class GitMirror {
    */
   async readFile(rev: string, file: string, maxBytes: number): Promise<Buffer | undefined> {
     const { name } = await this.stat(rev);
-    try {
-      return await this.read(['cat-file', 'blob', `${name}:${file}`], maxBytes);
-    } catch (err) {
-      // Like go, any complaint of cat-file means "no such file"; a kill (too large, too slow) does not.
-      if (err instanceof GitError && err.exitCode !== null) return undefined;
-      throw err;
-    }
+    // Like go (`git cat-file blob`), anything but a file there means "no such file".
+    const object = await this.objects.read(`${name}:${file}`, maxBytes);
+    if (object?.type !== 'blob') return undefined;
+    if (!object.content) throw new Error(`${this.url}: ${file} at ${name} is larger than ${maxBytes} bytes`);
+    return object.content;
   }
 
   /**
@@ -331,6 +333,11 @@ export class GitMirror {
       if (err instanceof GitError && err.exitCode === 1) return false;
       throw err;
     }
+  }
+
+  /** The files `git archive` would give for a commit's directory, when no attribute changes them (readTreeFiles). */
+  plainFiles(hash: string, subdir: string, maxBytes: number): Promise<TreeFile[] | undefined> {
+    return readTreeFiles(this.objects, hash, subdir, maxBytes);
   }
 
   /**
@@ -403,6 +410,15 @@ function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   if (a.size !== b.size) return false;
   for (const [ref, hash] of a) if (b.get(ref) !== hash) return false;
   return true;
+}
+
+/** The committer time of a raw commit object, in seconds (`%ct`). */
+function committerTime(commit: Buffer): number {
+  const headers = commit.toString('utf8', 0, Math.max(0, commit.indexOf('\n\n')));
+  const committer = headers.split('\n').find((line) => line.startsWith('committer '));
+  const seconds = Number(committer?.split(' ').at(-2));
+  if (!Number.isSafeInteger(seconds)) throw new Error('a commit without a committer time');
+  return seconds;
 }
 
 function isHex(s: string): boolean {

@@ -8,7 +8,7 @@ export interface GitRunnerOptions {
   binary?: string;
   /** Git processes that talk to remotes (ls-remote, fetch) at once; slow remotes cannot take every slot. */
   maxNetworkCommands?: number;
-  /** Git processes that only read the local mirrors (log, cat-file, archive) at once. */
+  /** Git processes that only read the local mirrors (for-each-ref, archive) at once. */
   maxLocalCommands?: number;
   networkTimeoutMs?: number;
   localTimeoutMs?: number;
@@ -115,12 +115,26 @@ export class GitRunner {
     return { stdout: child.stdout!, done, kill: () => kill(child) };
   }
 
-  private spawn(args: readonly string[], options: RunOptions): ChildProcess {
+  /**
+   * Starts a long-lived command fed on stdin (`git cat-file --batch`). It takes no concurrency slot and has
+   * no time limit: its owner keeps one per mirror, bounds each exchange and kills it when idle.
+   */
+  startPiped(args: readonly string[], options: RunOptions): { child: ChildProcess; kill: () => void } {
+    const child = this.spawn(args, options, 'pipe');
+    child.once('error', () => {}); // reported through the closed stdout
+    return { child, kill: () => kill(child) };
+  }
+
+  private spawn(
+    args: readonly string[],
+    options: RunOptions,
+    stdin: 'ignore' | 'pipe' = 'ignore',
+  ): ChildProcess {
     const env = options.gitDir ? { ...this.env, GIT_DIR: options.gitDir } : this.env;
     return spawn(this.binary, args, {
       cwd: options.gitDir,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin, 'pipe', 'pipe'],
       // Its own process group, so that a timeout kills git's helpers too.
       detached: true,
     });

@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
 import { InvalidVersionError } from '../../gomod/errors.js';
 import { NotFoundError, UpstreamError } from '../errors.js';
-import type { Source } from '../source.js';
+import type { NewVersionsListener, Source } from '../source.js';
 import { CodeRepo, ModuleDirError } from './code-repo.js';
 import {
   type CredentialSettings,
@@ -22,6 +22,12 @@ import { buildModuleZip, CreateZipError } from './module-zip.js';
 import { infoJson } from './origin.js';
 import { NoMatchingVersionError, queryVersion } from './query.js';
 import { RepoLookupError, type RepoMapping, RepoResolver } from './repo-root.js';
+
+/** Modules of one repository whose new versions a refresh looks for (a monorepo has a few dozen). */
+const MAX_MODULES_PER_MIRROR = 1_000;
+
+/** The background refresh looks at its mirrors at most this often, whatever the refresh interval. */
+const MIN_WATCH_TICK_MS = 1_000;
 
 /** A draft this old belongs to no live request: even a 500 MiB zip is built well within it. */
 const LEFTOVER_AGE_MS = 60 * 60_000;
@@ -42,6 +48,11 @@ export interface GitSourceOptions {
   credentials?: GitCredentialOptions;
   /** Rejects hosts a module path leads to that may not be contacted (see RepoResolverOptions.checkHost). */
   checkHost?: (host: string) => Promise<void>;
+  /**
+   * Mirrors a request used within this long are refreshed in the background every refresh interval, and
+   * the new versions they fetch are reported to watchNewVersions listeners. 0 turns that off.
+   */
+  watchMs?: number;
 }
 
 /**
@@ -57,6 +68,10 @@ export class GitSource implements Source {
   private readonly credentials: CredentialSettings;
   /** Credential files written and crash leftovers removed, once, before the first git command. */
   private started: Promise<void> | undefined;
+  /** The modules served from each mirror, whose new versions a refresh reports. */
+  private readonly served = new Map<GitMirror, Set<string>>();
+  private readonly listeners = new Set<NewVersionsListener>();
+  private watching: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: GitSourceOptions) {
     this.credentials = credentialSettings(
@@ -81,6 +96,10 @@ export class GitSource implements Source {
     });
   }
 
+  private get refreshIntervalMs(): number {
+    return this.options.refreshIntervalMs ?? 60_000;
+  }
+
   list(module: string): Promise<string> {
     return this.answer(module, 'list', async (repo) => (await repo.versions()).map((v) => `${v}\n`).join(''));
   }
@@ -101,7 +120,7 @@ export class GitSource implements Source {
     return this.answer(module, version, async (repo) => {
       const { hash, subdir } = await repo.zipSource(version);
       const tmp = join(this.options.dataDir, '_modgate', 'git-tmp', randomBytes(8).toString('hex'));
-      await mkdir(join(tmp, 'files'), { recursive: true });
+      await mkdir(tmp, { recursive: true });
       try {
         const dest = join(tmp, 'module.zip');
         await buildModuleZip({
@@ -124,6 +143,60 @@ export class GitSource implements Source {
     });
   }
 
+  /** Versions are built from the mirror that answering `.info` has just brought up to date. */
+  buildsLocally(): boolean {
+    return true;
+  }
+
+  watchNewVersions(listener: NewVersionsListener): void {
+    this.listeners.add(listener);
+    const watchMs = this.options.watchMs ?? 0;
+    if (this.watching || watchMs <= 0) return;
+    let busy = false;
+    this.watching = setInterval(
+      () => {
+        if (busy) return;
+        busy = true;
+        void this.refreshRecentlyUsed(watchMs).finally(() => {
+          busy = false;
+        });
+      },
+      Math.max(this.refreshIntervalMs, MIN_WATCH_TICK_MS),
+    ).unref();
+  }
+
+  /** Stops the background refresh. */
+  close(): void {
+    clearInterval(this.watching);
+  }
+
+  /**
+   * One mirror at a time, so the background never takes more than one network slot. A failure is left for
+   * the next request, which reports it to its client.
+   */
+  private async refreshRecentlyUsed(watchMs: number): Promise<void> {
+    for (const mirror of this.served.keys()) {
+      if (Date.now() - mirror.lastUsed > watchMs) continue;
+      await mirror.refs().catch(() => undefined);
+    }
+  }
+
+  /** Modules answered from a mirror, up to a bound: requests for made-up subdirectories cannot fill memory. */
+  private remember(mirror: GitMirror, module: string): void {
+    const modules = this.served.get(mirror) ?? new Set<string>();
+    this.served.set(mirror, modules);
+    if (modules.size < MAX_MODULES_PER_MIRROR) modules.add(module);
+  }
+
+  /** Which served modules of the mirror list versions from the new tags, told to the listeners. */
+  private async reportNewTags(mirror: GitMirror, tags: string[]): Promise<void> {
+    for (const module of this.served.get(mirror) ?? []) {
+      const repo = await this.repo(module).catch(() => undefined);
+      const versions = (await repo?.versionsFromTags(tags).catch(() => undefined)) ?? [];
+      if (versions.length > 0) for (const listener of this.listeners) listener(module, versions);
+    }
+  }
+
   /** Runs one request against the module's repository, turning failures into the Source error kinds. */
   private async answer<T>(module: string, what: string, call: (repo: CodeRepo) => Promise<T>): Promise<T> {
     try {
@@ -133,7 +206,11 @@ export class GitSource implements Source {
         removeLeftovers(join(this.options.dataDir, '_modgate', 'git'), (name) => name.includes('.tmp-')),
       ]).then(() => {});
       await this.started;
-      return await call(await this.repo(module));
+      const repo = await this.repo(module);
+      repo.mirror.lastUsed = Date.now();
+      const answer = await call(repo);
+      this.remember(repo.mirror, module);
+      return answer;
     } catch (err) {
       throw sourceError(err, module, what, this.options.credentials ?? {});
     }
@@ -161,7 +238,9 @@ export class GitSource implements Source {
         'git',
         createHash('sha256').update(url).digest('hex'),
       );
-      mirror = new GitMirror(this.runner, url, dir, this.options.refreshIntervalMs ?? 60_000);
+      mirror = new GitMirror(this.runner, url, dir, this.refreshIntervalMs);
+      const created = mirror;
+      created.onNewTags = (tags) => void this.reportNewTags(created, tags);
       this.mirrors.set(url, mirror);
     }
     return mirror;

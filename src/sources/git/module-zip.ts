@@ -1,11 +1,13 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { type CandidateFile, checkFiles, MAX_LICENSE, MAX_ZIP_FILE } from '../../gomod/zip-rules.js';
 import { writeModuleZip } from '../../zipfile/write-module-zip.js';
 import type { GitMirror } from './git-mirror.js';
+import type { TreeFile } from './tree-files.js';
 
 /** A zip that the rules refuse to create (zip.Create's errors), with go's `create zip:` wording. */
 export class CreateZipError extends Error {
@@ -17,6 +19,9 @@ export class CreateZipError extends Error {
  * here is on raw bytes, and wider, since vendored or nested-module files are read and then left out.
  */
 const MAX_ARCHIVE_BYTES = 2 * MAX_ZIP_FILE;
+
+/** Files are held in memory until the tree read so far passes this; a larger module goes to disk. */
+const IN_MEMORY_BYTES = 16 << 20;
 
 interface ArchivedFile extends CandidateFile {
   /** Regular files only: unpacked to a file (from the archive) or read whole (the root LICENSE). */
@@ -33,18 +38,20 @@ export interface ModuleZipRequest {
   version: string;
   /** The zip to write. */
   dest: string;
-  /** An empty directory for unpacked files, removed by the caller. */
+  /** Where files past the first IN_MEMORY_BYTES are unpacked (created if needed), removed by the caller. */
   workDir: string;
 }
 
 /**
- * codeRepo.Zip: the files of `git archive` (so .gitattributes conversions apply), those under the module's
- * directory only, plus the repository's root LICENSE for a module in a subdirectory that has none, then
+ * codeRepo.Zip: the files of `git archive` (so .gitattributes conversions apply; read from the tree itself
+ * when no attributes apply), those under the module's directory only, plus the repository's root LICENSE for a module in a subdirectory that has none, then
  * zip.Create's rules (vendored packages by the go line, nested modules, symlinks, sizes, collisions).
- * Contents are unpacked to `workDir` one numbered file each, so no archive path ever reaches the file system.
+ * Contents are kept in memory up to IN_MEMORY_BYTES (most modules), the rest unpacked to `workDir` one
+ * numbered file each, so no archive path ever reaches the file system.
  */
 export async function buildModuleZip(request: ModuleZipRequest): Promise<void> {
-  const { files, haveLicense } = await unpack(request);
+  const plain = await request.mirror.plainFiles(request.hash, request.subdir, IN_MEMORY_BYTES);
+  const { files, haveLicense } = plain ? fromTree(plain) : await unpack(request);
   if (!haveLicense && request.subdir !== '') {
     const license = await request.mirror.readFile(request.hash, 'LICENSE', MAX_LICENSE);
     if (license !== undefined)
@@ -63,6 +70,15 @@ export async function buildModuleZip(request: ModuleZipRequest): Promise<void> {
   );
 }
 
+/** Files read straight from the tree, as unpack would have found them in the archive. */
+function fromTree(plain: TreeFile[]): { files: ArchivedFile[]; haveLicense: boolean } {
+  const files = plain.map(
+    ({ path, mode, content }): ArchivedFile =>
+      mode === 'file' ? { path, size: content.length, mode, content } : { path, size: 0, mode },
+  );
+  return { files, haveLicense: plain.some((f) => f.path === 'LICENSE') };
+}
+
 /** The root go.mod as archived (converted), whose `go` line decides the vendor rule. */
 async function textOf(goMod: ArchivedFile | undefined): Promise<string | undefined> {
   const content = goMod?.content;
@@ -76,6 +92,7 @@ async function unpack(request: ModuleZipRequest): Promise<{ files: ArchivedFile[
   const files: ArchivedFile[] = [];
   let haveLicense = false;
   let total = 0;
+  let madeWorkDir = false;
   const tar = extract();
   const reading = pipeline(archive.stdout, tar);
   reading.catch(() => {});
@@ -95,9 +112,15 @@ async function unpack(request: ModuleZipRequest): Promise<{ files: ArchivedFile[
             `create zip: repository tree at ${request.hash} is larger than ${MAX_ARCHIVE_BYTES} bytes`,
           );
         }
+        const size = entry.header.size ?? 0;
+        if (total <= IN_MEMORY_BYTES) {
+          files.push({ path: name, size, mode: 'file', content: await buffer(entry) });
+          continue;
+        }
+        if (!madeWorkDir) madeWorkDir = await mkdir(request.workDir, { recursive: true }).then(() => true);
         const file = join(request.workDir, String(files.length));
         await pipeline(entry, createWriteStream(file, { flags: 'wx' }));
-        files.push({ path: name, size: entry.header.size ?? 0, mode: 'file', content: { file } });
+        files.push({ path: name, size, mode: 'file', content: { file } });
       } else {
         entry.resume();
         files.push({ path: name, size: 0, mode: type === 'symlink' ? 'symlink' : 'other' });

@@ -1,0 +1,160 @@
+import type { GitRunner } from './git-runner.js';
+
+/** An object as `git cat-file --batch` shows it. */
+export interface GitObject {
+  hash: string;
+  type: string;
+  /** Undefined when the object is larger than the read allowed. */
+  content: Buffer | undefined;
+}
+
+interface Pending {
+  name: string;
+  maxBytes: number;
+  resolve: (object: GitObject | undefined) => void;
+  reject: (err: Error) => void;
+}
+
+/** An exchange that takes longer than this means git is stuck: the process is killed and the reads fail. */
+const READ_TIMEOUT_MS = 60_000;
+
+/** A reader nobody used for this long ends its process; the next read starts a new one. */
+const IDLE_MS = 5_000;
+
+/**
+ * Reads objects of one repository through one long-lived `git cat-file --batch`: a commit or a file of a
+ * version costs a line on a pipe instead of a git process. Resolving a version reads a commit and a go.mod
+ * or two, and starting a process costs far more than reading them. Objects are only ever added to a
+ * mirror, and git looks for new packs when it misses one, so a reader started before a fetch sees the
+ * fetched objects.
+ */
+export class ObjectReader {
+  private process: ReturnType<GitRunner['startPiped']> | undefined;
+  private readonly queue: Pending[] = [];
+  private buffered: Buffer = Buffer.alloc(0);
+  /** The object whose content is arriving: bytes still to come, and the chunks kept (none when too large). */
+  private body:
+    | { object: Omit<GitObject, 'content'>; remaining: number; chunks: Buffer[] | undefined }
+    | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private timeout: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly runner: GitRunner,
+    private readonly gitDir: string,
+    /** The repository URL, for error messages. */
+    private readonly repo: string,
+  ) {}
+
+  /**
+   * The object `name` (a hash, or `<hash>:<path>`) names, or undefined when there is none or the name is
+   * ambiguous. Names with a line break could never be sent, so they name nothing.
+   */
+  read(name: string, maxBytes: number): Promise<GitObject | undefined> {
+    if (/[\n\r\0]/.test(name)) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const started = this.process ?? this.start();
+      clearTimeout(this.idle);
+      this.queue.push({ name, maxBytes, resolve, reject });
+      this.timeout ??= setTimeout(
+        () => this.fail(new Error('git cat-file stopped answering')),
+        READ_TIMEOUT_MS,
+      );
+      started.child.stdin!.write(`${name}\n`);
+    });
+  }
+
+  /** Ends the process; reads in flight fail. */
+  close(): void {
+    this.fail(new Error('the reader was closed'));
+  }
+
+  private start(): ReturnType<GitRunner['startPiped']> {
+    const started = this.runner.startPiped(['cat-file', '--batch'], { repo: this.repo, gitDir: this.gitDir });
+    this.process = started;
+    const { child } = started;
+    child.stdin!.on('error', () => {}); // a dead git shows as the end of stdout
+    child.stdout!.on('data', (chunk: Buffer) => {
+      // Only a header line is ever left over between chunks, so this copies little.
+      this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+      this.answer();
+    });
+    child.stdout!.once('close', () => {
+      if (this.process === started) this.fail(new Error('git cat-file exited'));
+    });
+    return started;
+  }
+
+  /**
+   * Settles the reads whose whole answer has arrived, in order. A header line is parsed from `buffered`;
+   * the content after it is gathered in `body` (or dropped, when larger than the read allows), so neither a
+   * large object nor many small chunks cost more than their own bytes.
+   */
+  private answer(): void {
+    for (;;) {
+      const pending = this.queue[0];
+      if (!pending) break;
+      if (this.body) {
+        const take = Math.min(this.body.remaining, this.buffered.length);
+        if (this.body.chunks) this.body.chunks.push(this.buffered.subarray(0, take));
+        this.body.remaining -= take;
+        this.buffered = this.buffered.subarray(take);
+        if (this.body.remaining > 0) return;
+        const { object, chunks } = this.body;
+        this.body = undefined;
+        // The content is followed by a line feed.
+        const content = chunks && Buffer.concat(chunks).subarray(0, -1);
+        this.settle().resolve({ ...object, content });
+        continue;
+      }
+      const eol = this.buffered.indexOf(0x0a);
+      if (eol < 0) return;
+      const header = this.buffered.subarray(0, eol).toString('utf8');
+      this.buffered = this.buffered.subarray(eol + 1);
+      const fields = header.split(' ');
+      if (fields.length === 2 && (fields[1] === 'missing' || fields[1] === 'ambiguous')) {
+        this.settle().resolve(undefined);
+        continue;
+      }
+      const size = Number(fields[2]);
+      if (fields.length !== 3 || !Number.isSafeInteger(size) || size < 0) {
+        this.fail(new Error(`${this.repo}: git cat-file answered ${JSON.stringify(header.slice(0, 100))}`));
+        return;
+      }
+      this.body = {
+        object: { hash: fields[0]!, type: fields[1]! },
+        remaining: size + 1,
+        chunks: size <= pending.maxBytes ? [] : undefined,
+      };
+    }
+    this.whenIdle();
+  }
+
+  private settle(): Pending {
+    const pending = this.queue.shift()!;
+    clearTimeout(this.timeout);
+    this.timeout =
+      this.queue.length > 0
+        ? setTimeout(() => this.fail(new Error('git cat-file stopped answering')), READ_TIMEOUT_MS)
+        : undefined;
+    return pending;
+  }
+
+  private whenIdle(): void {
+    if (this.queue.length > 0) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.close(), IDLE_MS).unref();
+  }
+
+  private fail(err: Error): void {
+    const started = this.process;
+    this.process = undefined;
+    this.buffered = Buffer.alloc(0);
+    this.body = undefined;
+    clearTimeout(this.timeout);
+    clearTimeout(this.idle);
+    this.timeout = undefined;
+    started?.kill();
+    for (const pending of this.queue.splice(0)) pending.reject(err);
+  }
+}

@@ -1,0 +1,90 @@
+import type { ObjectReader } from './object-reader.js';
+
+/** A file of a tree as `git archive` would put it in the tar: the blob's bytes, untouched. */
+export interface TreeFile {
+  /** Slash-separated, relative to the directory that was read. */
+  path: string;
+  mode: 'file' | 'symlink';
+  content: Buffer;
+}
+
+/** A tree object is a list of entries; this bounds one even in a huge monorepo directory. */
+const MAX_TREE_BYTES = 64 << 20;
+
+/**
+ * The files under `dir` at a commit, read from the object store, or undefined when only `git archive` can
+ * tell what they are. `git archive` changes a blob only as a `.gitattributes` file says (end of line,
+ * ident, filters, encodings; the mirror turns off export-ignore and export-subst for every tree), so a tree
+ * that has none in `dir`, below it or in a directory above it archives to exactly its blobs. Reading them
+ * through the mirror's long-lived `git cat-file --batch` saves a git process per zip. Also undefined when
+ * the files together pass `maxBytes` (the caller streams large trees from git archive instead) or `dir` is
+ * not a directory there (git archive says why).
+ */
+export async function readTreeFiles(
+  objects: ObjectReader,
+  commit: string,
+  dir: string,
+  maxBytes: number,
+): Promise<TreeFile[] | undefined> {
+  let tree = await readTree(objects, `${commit}^{tree}`);
+  for (const name of dir === '' ? [] : dir.split('/')) {
+    if (tree === undefined || hasAttributes(tree)) return undefined;
+    const sub = tree.find((e) => e.name === name);
+    tree = sub?.mode === '40000' ? await readTree(objects, sub.hash) : undefined;
+  }
+  if (tree === undefined) return undefined;
+  const files: TreeFile[] = [];
+  let budget = maxBytes;
+  const walk = async (entries: TreeEntry[], prefix: string): Promise<boolean> => {
+    if (hasAttributes(entries)) return false;
+    for (const entry of entries) {
+      const path = prefix + entry.name;
+      if (entry.mode === '40000') {
+        const sub = await readTree(objects, entry.hash);
+        if (sub === undefined || !(await walk(sub, `${path}/`))) return false;
+      } else if (entry.mode !== '160000') {
+        // A submodule (160000) is an empty directory in the archive, which holds no file.
+        const blob = await objects.read(entry.hash, budget);
+        if (blob?.content === undefined) return false;
+        budget -= blob.content.length;
+        files.push({ path, mode: entry.mode === '120000' ? 'symlink' : 'file', content: blob.content });
+      }
+    }
+    return true;
+  };
+  return (await walk(tree, '')) ? files : undefined;
+}
+
+interface TreeEntry {
+  mode: string;
+  name: string;
+  hash: string;
+}
+
+function hasAttributes(entries: readonly TreeEntry[]): boolean {
+  return entries.some((e) => e.name === '.gitattributes');
+}
+
+/**
+ * A tree object's entries, in the tree's own order (which is git archive's): `<octal mode> <name>\0` and
+ * the raw object id, 20 bytes for SHA-1 repositories and 32 for SHA-256 ones.
+ */
+async function readTree(objects: ObjectReader, name: string): Promise<TreeEntry[] | undefined> {
+  const tree = await objects.read(name, MAX_TREE_BYTES);
+  if (tree?.type !== 'tree' || tree.content === undefined) return undefined;
+  const idBytes = tree.hash.length / 2;
+  const raw = tree.content;
+  const entries: TreeEntry[] = [];
+  for (let at = 0; at < raw.length; ) {
+    const space = raw.indexOf(0x20, at);
+    const nul = raw.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 1 + idBytes > raw.length) return undefined;
+    entries.push({
+      mode: raw.toString('latin1', at, space),
+      name: raw.toString('utf8', space + 1, nul),
+      hash: raw.toString('hex', nul + 1, nul + 1 + idBytes),
+    });
+    at = nul + 1 + idBytes;
+  }
+  return entries;
+}
