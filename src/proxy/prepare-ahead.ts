@@ -17,7 +17,7 @@ export class PrepareAhead {
   constructor(
     private readonly prepare: (module: string, version: string) => Promise<unknown>,
     private readonly logger: Logger,
-    concurrency = 2,
+    concurrency = 1,
   ) {
     this.limit = pLimit(concurrency);
   }

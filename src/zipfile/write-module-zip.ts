@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 
@@ -13,15 +14,15 @@ export interface ZipSourceFile {
 const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 
 /**
- * Writes a module zip the way Go's zip.Create lays it out: `M@V/<path>` entries in the given order,
- * deflated, no directory entries (HashZip would count them). It checks no rules: callers run checkFiles.
+ * A module zip laid out the way Go's zip.Create does it: `M@V/<path>` entries in the given order, deflated,
+ * no directory entries (HashZip would count them). It checks no rules: callers run checkFiles. Files given
+ * on disk are read while the zip streams.
  */
-export async function writeModuleZip(
-  destPath: string,
+export function moduleZipStream(
   modulePath: string,
   version: string,
   files: ReadonlyArray<ZipSourceFile>,
-): Promise<void> {
+): Readable {
   const zip = new ZipFile();
   const prefix = `${modulePath}@${version}/`;
   for (const { path, content } of files) {
@@ -37,5 +38,15 @@ export async function writeModuleZip(
     zip.addBuffer(bytes, prefix + path, options);
   }
   zip.end();
-  await pipeline(zip.outputStream, createWriteStream(destPath));
+  return zip.outputStream as Readable;
+}
+
+/** moduleZipStream, written to a file. */
+export async function writeModuleZip(
+  destPath: string,
+  modulePath: string,
+  version: string,
+  files: ReadonlyArray<ZipSourceFile>,
+): Promise<void> {
+  await pipeline(moduleZipStream(modulePath, version, files), createWriteStream(destPath));
 }

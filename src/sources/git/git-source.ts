@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
@@ -119,25 +118,21 @@ export class GitSource implements Source {
   zip(module: string, version: string): Promise<Readable> {
     return this.answer(module, version, async (repo) => {
       const { hash, subdir } = await repo.zipSource(version);
-      const tmp = join(this.options.dataDir, '_modgate', 'git-tmp', randomBytes(8).toString('hex'));
-      await mkdir(tmp, { recursive: true });
+      const workDir = join(this.options.dataDir, '_modgate', 'git-tmp', randomBytes(8).toString('hex'));
+      const cleanUp = () => rm(workDir, { recursive: true, force: true });
       try {
-        const dest = join(tmp, 'module.zip');
-        await buildModuleZip({
+        const zip = await buildModuleZip({
           mirror: repo.mirror,
           hash,
           subdir,
           modulePath: module,
           version,
-          dest,
-          workDir: join(tmp, 'files'),
+          workDir,
         });
-        await rm(join(tmp, 'files'), { recursive: true, force: true });
-        const stream = createReadStream(dest);
-        stream.once('close', () => void rm(tmp, { recursive: true, force: true }));
-        return stream;
+        zip.once('close', () => void cleanUp());
+        return zip;
       } catch (err) {
-        await rm(tmp, { recursive: true, force: true });
+        await cleanUp();
         throw err;
       }
     });

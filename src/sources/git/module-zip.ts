@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { type CandidateFile, checkFiles, MAX_LICENSE, MAX_ZIP_FILE } from '../../gomod/zip-rules.js';
-import { writeModuleZip } from '../../zipfile/write-module-zip.js';
+import { moduleZipStream } from '../../zipfile/write-module-zip.js';
 import type { GitMirror } from './git-mirror.js';
 import type { TreeFile } from './tree-files.js';
 
@@ -36,9 +37,10 @@ export interface ModuleZipRequest {
   subdir: string;
   modulePath: string;
   version: string;
-  /** The zip to write. */
-  dest: string;
-  /** Where files past the first IN_MEMORY_BYTES are unpacked (created if needed), removed by the caller. */
+  /**
+   * Where files past the first IN_MEMORY_BYTES are unpacked (created if needed); the caller removes it once
+   * the zip has streamed.
+   */
   workDir: string;
 }
 
@@ -49,7 +51,7 @@ export interface ModuleZipRequest {
  * Contents are kept in memory up to IN_MEMORY_BYTES (most modules), the rest unpacked to `workDir` one
  * numbered file each, so no archive path ever reaches the file system.
  */
-export async function buildModuleZip(request: ModuleZipRequest): Promise<void> {
+export async function buildModuleZip(request: ModuleZipRequest): Promise<Readable> {
   const plain = await request.mirror.plainFiles(request.hash, request.subdir, IN_MEMORY_BYTES);
   const { files, haveLicense } = plain ? fromTree(plain) : await unpack(request);
   if (!haveLicense && request.subdir !== '') {
@@ -62,8 +64,7 @@ export async function buildModuleZip(request: ModuleZipRequest): Promise<void> {
   const problems = checked.invalid.map((p) => `${p.path}: ${p.reason}`);
   if (checked.sizeError !== undefined) problems.push(checked.sizeError);
   if (problems.length > 0) throw new CreateZipError(`create zip: ${problems.join('\n')}`);
-  await writeModuleZip(
-    request.dest,
+  return moduleZipStream(
     request.modulePath,
     request.version,
     checked.valid.map((f) => ({ path: f.path, content: f.content! })),

@@ -32,6 +32,8 @@ export class ObjectReader {
   private process: ReturnType<GitRunner['startPiped']> | undefined;
   private readonly queue: Pending[] = [];
   private buffered: Buffer = Buffer.alloc(0);
+  /** Names waiting to be written to git. */
+  private outgoing: string[] = [];
   /** The object whose content is arriving: bytes still to come, and the chunks kept (none when too large). */
   private body:
     | { object: Omit<GitObject, 'content'>; remaining: number; chunks: Buffer[] | undefined }
@@ -56,12 +58,22 @@ export class ObjectReader {
       const started = this.process ?? this.start();
       clearTimeout(this.idle);
       this.queue.push({ name, maxBytes, resolve, reject });
-      this.timeout ??= setTimeout(
-        () => this.fail(new Error('git cat-file stopped answering')),
-        READ_TIMEOUT_MS,
-      );
-      started.child.stdin!.write(`${name}\n`);
+      if (this.queue.length === 1) this.armTimeout();
+      // Names asked for in the same tick (the files of a tree) go to git in one write.
+      if (this.outgoing.length === 0) queueMicrotask(() => this.flush(started));
+      this.outgoing.push(name);
     });
+  }
+
+  private flush(started: ReturnType<GitRunner['startPiped']>): void {
+    const names = this.outgoing.splice(0);
+    if (this.process === started && names.length > 0) started.child.stdin!.write(`${names.join('\n')}\n`);
+  }
+
+  /** Bounds the wait for the answer at the head of the queue. */
+  private armTimeout(): void {
+    clearTimeout(this.timeout);
+    this.timeout = setTimeout(() => this.fail(new Error('git cat-file stopped answering')), READ_TIMEOUT_MS);
   }
 
   /** Ends the process; reads in flight fail. */
@@ -133,10 +145,7 @@ export class ObjectReader {
   private settle(): Pending {
     const pending = this.queue.shift()!;
     clearTimeout(this.timeout);
-    this.timeout =
-      this.queue.length > 0
-        ? setTimeout(() => this.fail(new Error('git cat-file stopped answering')), READ_TIMEOUT_MS)
-        : undefined;
+    if (this.queue.length > 0) this.armTimeout();
     return pending;
   }
 
@@ -150,10 +159,10 @@ export class ObjectReader {
     const started = this.process;
     this.process = undefined;
     this.buffered = Buffer.alloc(0);
+    this.outgoing = [];
     this.body = undefined;
     clearTimeout(this.timeout);
     clearTimeout(this.idle);
-    this.timeout = undefined;
     started?.kill();
     for (const pending of this.queue.splice(0)) pending.reject(err);
   }

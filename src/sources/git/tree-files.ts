@@ -8,6 +8,9 @@ export interface TreeFile {
   content: Buffer;
 }
 
+/** Files read from git at once. */
+const READ_WINDOW = 16;
+
 /** A tree object is a list of entries; this bounds one even in a huge monorepo directory. */
 const MAX_TREE_BYTES = 64 << 20;
 
@@ -17,8 +20,8 @@ const MAX_TREE_BYTES = 64 << 20;
  * ident, filters, encodings; the mirror turns off export-ignore and export-subst for every tree), so a tree
  * that has none in `dir`, below it or in a directory above it archives to exactly its blobs. Reading them
  * through the mirror's long-lived `git cat-file --batch` saves a git process per zip. Also undefined when
- * the files together pass `maxBytes` (the caller streams large trees from git archive instead) or `dir` is
- * not a directory there (git archive says why).
+ * the files together pass `maxBytes`, or one file is large for it (the caller streams large trees from git
+ * archive instead), or when `dir` is not a directory there (git archive says why).
  */
 export async function readTreeFiles(
   objects: ObjectReader,
@@ -35,22 +38,41 @@ export async function readTreeFiles(
   if (tree === undefined) return undefined;
   const files: TreeFile[] = [];
   let budget = maxBytes;
+  /**
+   * Reads blobs READ_WINDOW at a time (one write to git for all of them), each allowed a share of what is
+   * left, so the window never holds more than the budget; a file over its share sends the tree to git
+   * archive.
+   */
+  const readBlobs = async (batch: { path: string; entry: TreeEntry }[]): Promise<boolean> => {
+    const share = Math.floor(budget / READ_WINDOW);
+    const blobs = await Promise.all(batch.map(({ entry }) => objects.read(entry.hash, share)));
+    for (const [i, blob] of blobs.entries()) {
+      if (blob?.content === undefined) return false;
+      budget -= blob.content.length;
+      const { path, entry } = batch[i]!;
+      files.push({ path, mode: entry.mode === '120000' ? 'symlink' : 'file', content: blob.content });
+    }
+    return true;
+  };
   const walk = async (entries: TreeEntry[], prefix: string): Promise<boolean> => {
     if (hasAttributes(entries)) return false;
+    let batch: { path: string; entry: TreeEntry }[] = [];
     for (const entry of entries) {
       const path = prefix + entry.name;
+      // A submodule (160000) is an empty directory in the archive, which holds no file.
+      if (entry.mode === '160000') continue;
+      if (entry.mode !== '40000') {
+        batch.push({ path, entry });
+        if (batch.length < READ_WINDOW) continue;
+      }
+      if (!(await readBlobs(batch))) return false;
+      batch = [];
       if (entry.mode === '40000') {
         const sub = await readTree(objects, entry.hash);
         if (sub === undefined || !(await walk(sub, `${path}/`))) return false;
-      } else if (entry.mode !== '160000') {
-        // A submodule (160000) is an empty directory in the archive, which holds no file.
-        const blob = await objects.read(entry.hash, budget);
-        if (blob?.content === undefined) return false;
-        budget -= blob.content.length;
-        files.push({ path, mode: entry.mode === '120000' ? 'symlink' : 'file', content: blob.content });
       }
     }
-    return true;
+    return readBlobs(batch);
   };
   return (await walk(tree, '')) ? files : undefined;
 }
