@@ -96,17 +96,20 @@ export class GitMirror {
    * new mirror (one process less before its first answer), and nothing in the mirror's config to go stale.
    */
   private async refresh(): Promise<Map<string, string>> {
-    // ls-remote needs no repository: a new mirror is made while the remote answers.
-    const [created, listing] = await Promise.all([
-      this.init(),
+    // ls-remote needs no repository, and a new mirror holds nothing to compare with what it lists: the
+    // mirror is made and fetched while the remote answers.
+    const [listing, created] = await Promise.all([
       this.runner.run(['ls-remote', '-q', '--', this.url], { repo: this.url, network: true }),
+      this.init().then(async (created) => {
+        if (created) await this.fetch(true);
+        return created;
+      }),
     ]);
-    const listed = listing.toString('utf8');
-    const { refs, unpeeled } = parseLsRemote(listed);
-    // A mirror made just now holds no refs: no need to ask git.
-    const local = created ? new Map<string, string>() : await this.localRefs();
+    const { refs, unpeeled } = parseLsRemote(listing.toString('utf8'));
+    // Also catches a push between a new mirror's fetch and the listing: the mirror must hold what is listed.
+    const local = await this.localRefs();
     if (!sameRefs(unpeeled, local)) {
-      await this.fetch();
+      await this.fetch(false);
       const changed = [...unpeeled]
         .filter(([ref, hash]) => ref.startsWith('refs/tags/') && local.get(ref) !== hash)
         .map(([ref]) => ref.slice('refs/tags/'.length));
@@ -122,8 +125,15 @@ export class GitMirror {
    * Worker processes sharing the data directory may fetch the same mirror at once; git's ref locks make one
    * of them fail, and it tries again once the other is done.
    */
-  private async fetch(): Promise<void> {
+  private async fetch(first: boolean): Promise<void> {
     const args = [
+      // Fetch is quiet, so the forced updates it would work out are never shown: modgate compares refs itself.
+      '-c',
+      'fetch.showForcedUpdates=false',
+      '-c',
+      'advice.fetchShowForcedUpdates=false',
+      // A mirror's first fetch leaves nothing to repack: no `git maintenance` process after it.
+      ...(first ? ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false'] : []),
       'fetch',
       '-q',
       '-f',
