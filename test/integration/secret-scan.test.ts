@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { GoSandbox } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
 import { type RawResponse, rawRequest } from '../helpers/raw-http.js';
+import { createToken } from '../helpers/run-cli.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const UPSTREAM_PASSWORD = 'upstream-S3CRET-7f3a';
 const GIT_TOKEN = 'glpat-GITS3CRET-91bd';
 
@@ -43,11 +40,7 @@ describe('no credential or token ever appears in logs, bodies, metrics or stored
     const tls = await selfSignedCertificate(dir);
     certFile = tls.certFile;
     const data = join(dir, 'data');
-    const token = async (...args: string[]) =>
-      (
-        await promisify(execFile)(process.execPath, [MAIN, 'token', 'create', ...args, '--data', data])
-      ).stdout.trim();
-    tokens.push(await token('ci', '--scope', 'corp.example'), await token('ops', '--scope', 'admin'));
+    tokens.push(await createToken(data, 'ci', 'corp.example'), await createToken(data, 'ops', 'admin'));
     const upstreamUrl = new URL(upstream.url);
     upstreamUrl.username = 'ci';
     upstreamUrl.password = UPSTREAM_PASSWORD;
