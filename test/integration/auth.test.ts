@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { GoSandbox } from '../helpers/go.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { createToken, runModgate } from '../helpers/run-cli.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MODULES = [
   { path: 'corp.example/payments', version: 'v1.0.0' },
   { path: 'corp.example/hr', version: 'v1.0.0' },
   { path: 'example.com/public', version: 'v1.0.0' },
 ];
-
-const modgate = async (...args: string[]) =>
-  (await promisify(execFile)(process.execPath, [MAIN, ...args])).stdout.trim();
 
 /**
  * The real go command reads protected modules with a token from .netrc or from GOPROXY's user info; without
@@ -51,13 +45,12 @@ describe('client authentication and per-module access', () => {
       args: ['--auth', 'corp.example', '--tls-cert', tls.certFile, '--tls-key', tls.keyFile],
     });
     certFile = tls.certFile;
-    const create = (name: string, ...scopes: string[]) =>
-      modgate('token', 'create', name, '--data', fixture.data, ...scopes.flatMap((s) => ['--scope', s]));
+    const create = (name: string, ...scopes: string[]) => createToken(fixture.data, name, ...scopes);
     tokens.payments = await create('ci-payments', 'corp.example/payments');
     tokens.hr = await create('ci-hr', 'corp.example/hr');
     tokens.revoked = await create('leaked', 'corp.example/*');
     tokens.admin = await create('ops', 'admin');
-    await modgate('token', 'revoke', 'leaked', '--data', fixture.data);
+    assert.equal((await runModgate(['token', 'revoke', 'leaked', '--data', fixture.data])).code, 0);
     go = await GoSandbox.create();
   });
 
@@ -69,7 +62,7 @@ describe('client authentication and per-module access', () => {
 
   test('tokens are printed once and listed without their secrets', async () => {
     assert.match(tokens.payments!, /^mg_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
-    const listed = await modgate('token', 'list', '--data', fixture.data);
+    const listed = (await runModgate(['token', 'list', '--data', fixture.data])).stdout;
     assert.match(listed, /ci-payments {2}scopes=corp\.example\/payments {2}no expiry {2}last used never/);
     assert.match(listed, /leaked {2}scopes=corp\.example\/\* {2}revoked /);
     for (const secret of Object.values(tokens)) assert.ok(!listed.includes(secret.slice(16)));
@@ -153,7 +146,7 @@ describe('rate limiting per token and per client address', () => {
 
   before(async () => {
     fixture = await ProxyFixture.start('ratelimit', MODULES, { args: ['--rate-limit', '5'] });
-    token = await modgate('token', 'create', 'ci', '--data', fixture.data, '--scope', '*');
+    token = await createToken(fixture.data, 'ci', '*');
   });
 
   after(() => fixture?.stop());
