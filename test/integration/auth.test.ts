@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GoSandbox } from '../helpers/go.js';
+import { GoAuthClient } from '../helpers/goauth-client.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { createToken, runModgate } from '../helpers/run-cli.js';
@@ -125,6 +126,44 @@ describe('client authentication and per-module access', () => {
     assert.equal((await rawRequest(fixture.modgate.url, '/metrics', headers(tokens.payments!))).status, 403);
     assert.equal((await rawRequest(fixture.modgate.url, '/metrics', headers(tokens.admin!))).status, 200);
     assert.equal((await rawRequest(fixture.modgate.url, '/healthz')).status, 200);
+  });
+
+  test('a client following the GOAUTH protocol (go help goauth, Go 1.24) reads with the Bearer header its command prints', async () => {
+    const origin = fixture.modgate.url;
+    const log = join(certDir, 'goauth.log');
+    const command = join(certDir, 'goauth-command');
+    // Nothing on the first, argument-less run; once a request failed, a Bearer token for the whole server.
+    await writeFile(
+      command,
+      `#!/bin/sh\nprintf 'call %s\\n' "$*" >> '${log}'\n[ $# -eq 0 ] && exit 0\ncat >> '${log}'\n` +
+        `printf '%s\\n\\n%s\\n\\n' '${origin}' 'Authorization: Bearer ${tokens.payments}'\n`,
+      { mode: 0o755 },
+    );
+    const client = new GoAuthClient(command);
+    const mod = (module: string) => `${origin}/${module}/@v/v1.0.0.mod`;
+    const ok = await client.get(mod('corp.example/payments'));
+    assert.equal(ok.status, 200, ok.body.toString());
+    assert.match(ok.body.toString(), /^module corp\.example\/payments/);
+    const denied = await client.get(mod('corp.example/hr'));
+    assert.match(denied.body.toString(), /token ci-payments may not read corp\.example\/hr/);
+    // 401 without credentials, then the retry with them; the stored credential goes with the next first try.
+    assert.deepEqual(
+      client.responses.map((r) => r.status),
+      [401, 200, 403, 403],
+    );
+    const calls = await readFile(log, 'utf8');
+    assert.match(
+      calls,
+      /^call \ncall https:\/\/127\.0\.0\.1:\d+\/corp\.example\/payments\/@v\/v1\.0\.0\.mod\n/,
+    );
+    assert.match(
+      calls,
+      /\nHTTP\/1\.1 401 Unauthorized\n(.+\n)*Www-Authenticate: Basic realm="modgate", Bearer realm="modgate"\n/,
+    );
+    assert.match(
+      calls,
+      /\ncall https:\/\/127\.0\.0\.1:\d+\/corp\.example\/hr\/@v\/v1\.0\.0\.mod\nHTTP\/1\.1 403 Forbidden\n/,
+    );
   });
 
   test('no token reaches a log line or a stored file in the clear', async () => {
