@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeModuleZip } from '../../src/zipfile/write-module-zip.js';
 import { GoSandbox, goBinary } from '../helpers/go.js';
 import { type FixtureModule, writeProxyTree } from '../helpers/proxy-tree.js';
+import { runModgate } from '../helpers/run-cli.js';
+import { snapshotDirectory } from '../helpers/suite-artifacts.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** Two dependencies, one of them in two versions so that a test can bump it. */
 export const MODULES: FixtureModule[] = [
@@ -103,20 +101,15 @@ export class CacheProject {
   }
 
   /** Runs `modgate cache ...` as a user would, with go on PATH and the sandbox's go environment. */
-  cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  async cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
     const goEnv = this.go.env(env);
     goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [MAIN, 'cache', ...args],
-        { cwd: this.projectDir, env: goEnv, timeout: 120_000 },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-        },
-      );
+    const run = await runModgate(['cache', ...args], {
+      cwd: this.projectDir,
+      env: goEnv,
+      timeoutMs: 120_000,
     });
+    return { ...run, code: run.code ?? -1 };
   }
 
   /** Like `cache`, parsing the --json report (which must be there whatever the exit status). */
@@ -136,6 +129,7 @@ export class CacheProject {
   }
 
   async dispose(): Promise<void> {
+    await snapshotDirectory('stored', 'cache-store', this.store);
     await this.upstream.stop();
     await this.go.dispose();
     await rm(this.dir, { recursive: true, force: true });

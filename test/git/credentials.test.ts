@@ -11,6 +11,7 @@ import { GitError } from '../../src/sources/git/git-runner.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { GitHttpServer } from '../helpers/git-http-server.js';
+import { snapshotDirectories } from '../helpers/suite-artifacts.js';
 
 const run = promisify(execFile);
 const TOKEN = 's3cret-token-4242';
@@ -40,6 +41,7 @@ before(async () => {
 
 after(async () => {
   await server.stop();
+  await snapshotDirectories('stored', dir, 'data-');
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -7,6 +7,7 @@ import { NotFoundError } from '../../src/sources/errors.js';
 import { GitSource } from '../../src/sources/git/git-source.js';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { SshGitServer, sshKeyPair } from '../helpers/ssh-git-server.js';
+import { snapshotDirectories } from '../helpers/suite-artifacts.js';
 
 /**
  * A private host over SSH with a key (a real SSH server on 127.0.0.1, the real ssh client and git): the right
@@ -50,6 +51,7 @@ describe('git source over SSH with a key', () => {
 
   after(async () => {
     await server?.stop();
+    await snapshotDirectories('stored', dir, 'data-');
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from './secret-registry.js';
 
 const BACKEND = '/usr/lib/git-core/git-http-backend';
 
@@ -27,6 +28,7 @@ export class GitHttpServer {
     login: { username: string; password: string },
     tls?: { key: Buffer; cert: Buffer },
   ): Promise<GitHttpServer> {
+    registerSecret('git token', login.password);
     let self: GitHttpServer | undefined;
     const handler = (req: IncomingMessage, res: ServerResponse) => self!.answer(req, res);
     const server = tls ? createHttpsServer(tls, handler) : createServer(handler);

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandResult, runCommand } from './run-command.js';
+import { recordOutput } from './suite-artifacts.js';
 
 /**
  * The real go command. The suite never skips for lack of it: a machine without Go fails loudly, telling
@@ -63,15 +64,21 @@ export class GoSandbox {
     };
   }
 
-  run(
+  /** Runs go; its output (which quotes its proxy's error bodies) is captured for the suite's secret scan. */
+  async run(
     args: string[],
     options: { cwd?: string; env: Record<string, string>; timeoutMs?: number },
   ): Promise<GoResult> {
-    return runCommand(goBinary(), args, {
+    const result = await runCommand(goBinary(), args, {
       cwd: options.cwd ?? this.dir,
       env: this.env(options.env),
       timeoutMs: options.timeoutMs ?? 120_000,
     });
+    recordOutput('go', args[0] ?? 'go', `go ${args.join(' ')}, exit ${result.code}`, {
+      stdout: result.stdout,
+      stderr: result.stderr,
+    });
+    return result;
   }
 
   /** Empties the module cache so the next download starts cold. */

@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVE_SETTINGS } from '../../src/cli/settings.js';
+import { registerModgateCredentials } from './secret-registry.js';
+import { settingValue } from './serve-args.js';
+import { CaptureFile, snapshotDirectory } from './suite-artifacts.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -11,6 +16,8 @@ export class ModgateProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    /** The data directory it writes, kept for the suite's secret scan when it stops. */
+    private readonly dataDir: string,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
@@ -18,19 +25,24 @@ export class ModgateProcess {
   static start(args: string[], env: Record<string, string> = {}): Promise<ModgateProcess> {
     // Test modules are in no public checksum database; tests that verify name their own (later flags win).
     const defaults = ['--host', '127.0.0.1', '--port', '0', '--checksum-db', 'off'];
+    registerModgateCredentials(args, env);
+    const dataDir = resolve(settingValue(args, env, SERVE_SETTINGS.data.key) ?? SERVE_SETTINGS.data.default);
     const child = spawn(process.execPath, [MAIN, 'serve', ...defaults, ...args], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const capture = CaptureFile.open('serve', 'serve', `modgate serve, pid ${child.pid}`);
     const logs: string[] = [];
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
+      capture.append(d);
       stderr += d.toString();
     });
     return new Promise((resolve, reject) => {
       let buffered = '';
       let started: ModgateProcess | undefined;
       child.stdout!.on('data', (d: Buffer) => {
+        capture.append(d);
         buffered += d.toString();
         const lines = buffered.split('\n');
         buffered = lines.pop()!;
@@ -39,7 +51,7 @@ export class ModgateProcess {
           if (started) continue;
           const entry = JSON.parse(line) as { msg?: string; url?: string };
           if (entry.msg === 'listening' && entry.url) {
-            started = new ModgateProcess(child, entry.url);
+            started = new ModgateProcess(child, entry.url, dataDir);
             started.logs.push(...logs);
             resolve(started);
           }
@@ -81,6 +93,7 @@ export class ModgateProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const code = await this.exited;
+    await snapshotDirectory('stored', 'serve-data', this.dataDir);
     const errors = this.internalErrors();
     if (errors.length > 0) throw new Error(`modgate logged internal errors:\n${errors.join('\n')}`);
     return code;

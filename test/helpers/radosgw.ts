@@ -4,8 +4,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { freePort, stopProcess } from './daemon.js';
+import { registerSecret } from './secret-registry.js';
+import { capturePath } from './suite-artifacts.js';
 
 const TOOLS = ['monmaptool', 'ceph-mon', 'ceph', 'ceph-osd', 'radosgw', 'radosgw-admin'];
 
@@ -19,6 +27,7 @@ export class Radosgw {
   readonly secretAccessKey = randomUUID();
   private readonly daemons: ChildProcess[] = [];
   private stopping = false;
+  private started = false;
   /** Set when a daemon dies before `stop`, so that a start waiting on the cluster fails instead of hanging. */
   private failure: Error | undefined;
 
@@ -37,8 +46,10 @@ export class Radosgw {
     const dir = await mkdtemp(join(tmpdir(), 'modgate-ceph-'));
     const [monPort, rgwPort] = [await freePort(), await freePort()];
     const gw = new Radosgw(dir, `http://127.0.0.1:${rgwPort}`);
+    registerSecret('s3 secret key', gw.secretAccessKey);
     try {
       await gw.bootstrap(monPort, rgwPort);
+      gw.started = true;
       return gw;
     } catch (err) {
       await gw.stop();
@@ -114,9 +125,39 @@ export class Radosgw {
   }
 
   async stop(): Promise<void> {
+    if (this.started && !this.failure) await this.captureBuckets();
     this.stopping = true;
     for (const daemon of this.daemons.reverse()) await stopProcess(daemon);
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Keeps every object of every bucket for the suite's secret scan: what modgate stored there. */
+  private async captureBuckets(): Promise<void> {
+    const target = capturePath('s3', 'buckets');
+    if (!target) return;
+    const client = this.client();
+    try {
+      for (const { Name } of (await client.send(new ListBucketsCommand({}))).Buckets ?? []) {
+        await mkdir(join(target, Name!), { recursive: true });
+        let token: string | undefined;
+        do {
+          const page = await client.send(
+            new ListObjectsV2Command({ Bucket: Name, ContinuationToken: token }),
+          );
+          for (const { Key } of page.Contents ?? []) {
+            const object = await client.send(new GetObjectCommand({ Bucket: Name, Key }));
+            // One flat file per key: a key is no path to trust on this disk.
+            await writeFile(
+              join(target, Name!, encodeURIComponent(Key!)),
+              await object.Body!.transformToByteArray(),
+            );
+          }
+          token = page.NextContinuationToken;
+        } while (token);
+      }
+    } finally {
+      client.destroy();
+    }
   }
 
   private get conf(): string {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { recordResponse } from './response-capture.js';
 
 export interface RawResponse {
   status: number;
@@ -10,7 +11,7 @@ export interface RawResponse {
 /**
  * GET or HEAD with the path sent exactly as given: fetch() would normalise `..` and percent-escapes away,
  * which is precisely what hostile-input tests must not do. An https base is trusted whatever its
- * certificate (tests make their own).
+ * certificate (tests make their own). Responses are recorded for the suite's secret scan.
  */
 export function rawRequest(
   base: string,
@@ -32,9 +33,11 @@ export function rawRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+        res.on('end', () => {
+          const response = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+          recordResponse(options.method ?? 'GET', path, response.status, res.headers, response.body);
+          resolve(response);
+        });
         res.on('error', reject);
       },
     );

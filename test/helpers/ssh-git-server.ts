@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
 import ssh2 from 'ssh2';
 import { runCommand } from './run-command.js';
+import { registerPrivateKey } from './secret-registry.js';
 
 const { Server, utils } = ssh2;
 
@@ -25,6 +26,7 @@ export async function sshKeyPair(
     privateKey,
   ]);
   if (made.code !== 0) throw new Error(`ssh-keygen failed: ${made.stderr}`);
+  registerPrivateKey('ssh private key', await readFile(privateKey, 'utf8'));
   return { privateKey, publicKey: (await readFile(`${privateKey}.pub`, 'utf8')).trim() };
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from './run-command.js';
+import { registerPrivateKey } from './secret-registry.js';
 
 export interface TestCertificate {
   key: string;
@@ -33,5 +34,7 @@ export async function selfSignedCertificate(dir: string): Promise<TestCertificat
     certFile,
   ]);
   if (r.code !== 0) throw new Error(`openssl could not make a test certificate: ${r.stderr}`);
-  return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8'), keyFile, certFile };
+  const key = await readFile(keyFile, 'utf8');
+  registerPrivateKey('tls private key', key);
+  return { key, cert: await readFile(certFile, 'utf8'), keyFile, certFile };
 }

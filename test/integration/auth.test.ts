@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { GoSandbox } from '../helpers/go.js';
+import { GoAuthClient } from '../helpers/goauth-client.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { createToken, runModgate } from '../helpers/run-cli.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MODULES = [
   { path: 'corp.example/payments', version: 'v1.0.0' },
   { path: 'corp.example/hr', version: 'v1.0.0' },
   { path: 'example.com/public', version: 'v1.0.0' },
 ];
-
-const modgate = async (...args: string[]) =>
-  (await promisify(execFile)(process.execPath, [MAIN, ...args])).stdout.trim();
 
 /**
  * The real go command reads protected modules with a token from .netrc or from GOPROXY's user info; without
@@ -51,13 +46,12 @@ describe('client authentication and per-module access', () => {
       args: ['--auth', 'corp.example', '--tls-cert', tls.certFile, '--tls-key', tls.keyFile],
     });
     certFile = tls.certFile;
-    const create = (name: string, ...scopes: string[]) =>
-      modgate('token', 'create', name, '--data', fixture.data, ...scopes.flatMap((s) => ['--scope', s]));
+    const create = (name: string, ...scopes: string[]) => createToken(fixture.data, name, ...scopes);
     tokens.payments = await create('ci-payments', 'corp.example/payments');
     tokens.hr = await create('ci-hr', 'corp.example/hr');
     tokens.revoked = await create('leaked', 'corp.example/*');
     tokens.admin = await create('ops', 'admin');
-    await modgate('token', 'revoke', 'leaked', '--data', fixture.data);
+    assert.equal((await runModgate(['token', 'revoke', 'leaked', '--data', fixture.data])).code, 0);
     go = await GoSandbox.create();
   });
 
@@ -69,7 +63,7 @@ describe('client authentication and per-module access', () => {
 
   test('tokens are printed once and listed without their secrets', async () => {
     assert.match(tokens.payments!, /^mg_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
-    const listed = await modgate('token', 'list', '--data', fixture.data);
+    const listed = (await runModgate(['token', 'list', '--data', fixture.data])).stdout;
     assert.match(listed, /ci-payments {2}scopes=corp\.example\/payments {2}no expiry {2}last used never/);
     assert.match(listed, /leaked {2}scopes=corp\.example\/\* {2}revoked /);
     for (const secret of Object.values(tokens)) assert.ok(!listed.includes(secret.slice(16)));
@@ -134,6 +128,44 @@ describe('client authentication and per-module access', () => {
     assert.equal((await rawRequest(fixture.modgate.url, '/healthz')).status, 200);
   });
 
+  test('a client following the GOAUTH protocol (go help goauth, Go 1.24) reads with the Bearer header its command prints', async () => {
+    const origin = fixture.modgate.url;
+    const log = join(certDir, 'goauth.log');
+    const command = join(certDir, 'goauth-command');
+    // Nothing on the first, argument-less run; once a request failed, a Bearer token for the whole server.
+    await writeFile(
+      command,
+      `#!/bin/sh\nprintf 'call %s\\n' "$*" >> '${log}'\n[ $# -eq 0 ] && exit 0\ncat >> '${log}'\n` +
+        `printf '%s\\n\\n%s\\n\\n' '${origin}' 'Authorization: Bearer ${tokens.payments}'\n`,
+      { mode: 0o755 },
+    );
+    const client = new GoAuthClient(command);
+    const mod = (module: string) => `${origin}/${module}/@v/v1.0.0.mod`;
+    const ok = await client.get(mod('corp.example/payments'));
+    assert.equal(ok.status, 200, ok.body.toString());
+    assert.match(ok.body.toString(), /^module corp\.example\/payments/);
+    const denied = await client.get(mod('corp.example/hr'));
+    assert.match(denied.body.toString(), /token ci-payments may not read corp\.example\/hr/);
+    // 401 without credentials, then the retry with them; the stored credential goes with the next first try.
+    assert.deepEqual(
+      client.responses.map((r) => r.status),
+      [401, 200, 403, 403],
+    );
+    const calls = await readFile(log, 'utf8');
+    assert.match(
+      calls,
+      /^call \ncall https:\/\/127\.0\.0\.1:\d+\/corp\.example\/payments\/@v\/v1\.0\.0\.mod\n/,
+    );
+    assert.match(
+      calls,
+      /\nHTTP\/1\.1 401 Unauthorized\n(.+\n)*Www-Authenticate: Basic realm="modgate", Bearer realm="modgate"\n/,
+    );
+    assert.match(
+      calls,
+      /\ncall https:\/\/127\.0\.0\.1:\d+\/corp\.example\/hr\/@v\/v1\.0\.0\.mod\nHTTP\/1\.1 403 Forbidden\n/,
+    );
+  });
+
   test('no token reaches a log line or a stored file in the clear', async () => {
     const secrets = Object.values(tokens).map((t) => t.slice(16));
     for (const line of fixture.modgate.logs)
@@ -153,7 +185,7 @@ describe('rate limiting per token and per client address', () => {
 
   before(async () => {
     fixture = await ProxyFixture.start('ratelimit', MODULES, { args: ['--rate-limit', '5'] });
-    token = await modgate('token', 'create', 'ci', '--data', fixture.data, '--scope', '*');
+    token = await createToken(fixture.data, 'ci', '*');
   });
 
   after(() => fixture?.stop());

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
+import { recordedFetch } from '../helpers/response-capture.js';
 
 const BIG = {
   path: 'example.com/big',
@@ -16,7 +17,7 @@ const MODULES = [BIG, ...VERSIONS.map((version) => ({ path: 'example.com/multi',
 async function hammer(url: string, count: number): Promise<void> {
   const responses = await Promise.all(
     Array.from({ length: count }, async () => {
-      const res = await fetch(url);
+      const res = await recordedFetch(url);
       return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
     }),
   );

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { GoSandbox } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { recordedFetch } from '../helpers/response-capture.js';
 import { type Fault, UpstreamServer } from '../helpers/upstream-server.js';
 
 const FAST_FAILURE = ['--upstream-retries', '0', '--upstream-response-timeout', '1s', '--not-found-ttl', '0'];
@@ -130,11 +131,11 @@ describe('upstream faults as the go client sees them', () => {
 
   test('a list is served stale when every upstream fails', async () => {
     const { modgate } = await start(first.url, ['--list-ttl', '0s', '--stale-while-revalidate', '0s']);
-    const fresh = await fetch(`${modgate.url}/example.com/m/@v/list`);
+    const fresh = await recordedFetch(`${modgate.url}/example.com/m/@v/list`);
     assert.equal(fresh.status, 200);
     assert.equal(await fresh.text(), 'v1.0.0\n');
     first.fault = () => '500';
-    const stale = await fetch(`${modgate.url}/example.com/m/@v/list`);
+    const stale = await recordedFetch(`${modgate.url}/example.com/m/@v/list`);
     assert.equal(stale.status, 200);
     assert.equal(stale.headers.get('x-modgate-cache'), 'stale-if-error');
     assert.equal(await stale.text(), 'v1.0.0\n');
@@ -143,11 +144,11 @@ describe('upstream faults as the go client sees them', () => {
   test('after the TTL a stale list is served at once while a background refresh fetches the new one', async () => {
     const { modgate } = await start(first.url, ['--list-ttl', '0s', '--stale-while-revalidate', '10m']);
     assert.equal(
-      (await fetch(`${modgate.url}/example.com/m/@v/list`)).headers.get('x-modgate-cache'),
+      (await recordedFetch(`${modgate.url}/example.com/m/@v/list`)).headers.get('x-modgate-cache'),
       'fetched',
     );
     const before = first.count('/example.com/m/@v/list');
-    const stale = await fetch(`${modgate.url}/example.com/m/@v/list`);
+    const stale = await recordedFetch(`${modgate.url}/example.com/m/@v/list`);
     assert.equal(stale.headers.get('x-modgate-cache'), 'stale');
     assert.equal(await stale.text(), 'v1.0.0\n');
     while (first.count('/example.com/m/@v/list') === before) await new Promise((r) => setTimeout(r, 10));
@@ -166,7 +167,7 @@ describe('upstream faults as the go client sees them', () => {
       '30s',
     ]);
     running.push(crashing);
-    const pending = fetch(`${crashing.url}/example.com/m/@v/v1.0.0.zip`).catch(() => undefined);
+    const pending = recordedFetch(`${crashing.url}/example.com/m/@v/v1.0.0.zip`).catch(() => undefined);
     // Wait until half the zip sits in a staging file, then kill -9.
     while ((await readdir(join(data, '_modgate/tmp'))).length === 0)
       await new Promise((r) => setTimeout(r, 20));

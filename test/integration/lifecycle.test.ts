@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
+import { recordedFetch } from '../helpers/response-capture.js';
+import { runModgate } from '../helpers/run-cli.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 let dir: string;
 let upstream: UpstreamServer;
 
@@ -29,7 +28,7 @@ after(async () => {
 test('SIGTERM finishes requests in flight, then exits 0', async () => {
   upstream.delayMs = 500;
   const modgate = await ModgateProcess.start(['--upstream', upstream.url, '--data', join(dir, 'data')]);
-  const inFlight = fetch(`${modgate.url}/example.com/m/@v/v1.0.0.zip`);
+  const inFlight = recordedFetch(`${modgate.url}/example.com/m/@v/v1.0.0.zip`);
   while (upstream.count('/example.com/m/@v/v1.0.0.zip') === 0) await new Promise((r) => setTimeout(r, 10));
   const exit = modgate.stop('SIGTERM');
   const res = await inFlight;
@@ -45,72 +44,60 @@ test('configuration from MODGATE_* variables', async () => {
     MODGATE_UPSTREAM: upstream.url,
     MODGATE_DATA: join(dir, 'env-data'),
   });
-  const res = await fetch(`${modgate.url}/example.com/m/@v/v1.0.0.mod`);
+  const res = await recordedFetch(`${modgate.url}/example.com/m/@v/v1.0.0.mod`);
   assert.equal(res.status, 200);
   await modgate.stop();
 });
 
-test('bad configuration is refused with exit code 2, naming the input, and nothing starts', () => {
-  const result = spawnSync(process.execPath, [MAIN, 'serve', '--port', 'x', '--upstream', 'ftp://mirror'], {
+test('bad configuration is refused with exit code 2, naming the input, and nothing starts', async () => {
+  const result = await runModgate(['serve', '--port', 'x', '--upstream', 'ftp://mirror'], {
     env: { PATH: process.env.PATH, MODGATE_LIST_TTL: 'forever' },
-    encoding: 'utf8',
   });
-  assert.equal(result.status, 2);
+  assert.equal(result.code, 2);
   assert.match(result.stderr, /flag --port = "x": expected an integer from 0 to 65535/);
   assert.match(result.stderr, /environment variable MODGATE_LIST_TTL = "forever": expected a duration/);
-  const badUpstream = spawnSync(
-    process.execPath,
-    [MAIN, 'serve', '--upstream', 'ftp://mirror', '--data', join(dir, 'never')],
+  const badUpstream = await runModgate(
+    ['serve', '--upstream', 'ftp://mirror', '--data', join(dir, 'never')],
     {
       env: { PATH: process.env.PATH },
-      encoding: 'utf8',
     },
   );
-  assert.equal(badUpstream.status, 2);
+  assert.equal(badUpstream.code, 2);
   assert.match(badUpstream.stderr, /upstream = "ftp:\/\/mirror": .*scheme/);
 });
 
-test('bad checksum database settings are refused with exit code 2 and what to write instead', () => {
+test('bad checksum database settings are refused with exit code 2 and what to write instead', async () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [MAIN, 'serve', '--data', join(dir, 'never'), ...args], {
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-    });
-  const badKey = run('--checksum-db', 'sum.example.com');
-  assert.equal(badKey.status, 2);
+    runModgate(['serve', '--data', join(dir, 'never'), ...args], { env: { PATH: process.env.PATH } });
+  const badKey = await run('--checksum-db', 'sum.example.com');
+  assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /checksumDb = "sum\.example\.com": .*neither a known database name/);
-  const clash = run(
+  const clash = await run(
     '--sumdb',
     'sum.corp.example=https://sum.corp.example',
     '--private-checksum-db',
     'sum.corp.example',
   );
-  assert.equal(clash.status, 2);
+  assert.equal(clash.code, 2);
   assert.match(clash.stderr, /privateChecksumDb = "sum\.corp\.example": .*also in "sumdb"/);
-  const badName = run('--private-checksum-db', 'Not A Name');
-  assert.equal(badName.status, 2);
+  const badName = await run('--private-checksum-db', 'Not A Name');
+  assert.equal(badName.code, 2);
   assert.match(badName.stderr, /expected a host name/);
 });
 
-test('`modgate sumdb key` without a private database configured says how to configure one', () => {
-  const result = spawnSync(process.execPath, [MAIN, 'sumdb', 'key', '--data', join(dir, 'keyless')], {
+test('`modgate sumdb key` without a private database configured says how to configure one', async () => {
+  const result = await runModgate(['sumdb', 'key', '--data', join(dir, 'keyless')], {
     env: { PATH: process.env.PATH },
-    encoding: 'utf8',
   });
-  assert.equal(result.status, 2);
+  assert.equal(result.code, 2);
   assert.match(result.stderr, /no private checksum database is configured: pass --private-checksum-db/);
 });
 
-test('credentials in a bad setting never reach the error message', () => {
-  const result = spawnSync(
-    process.execPath,
-    [MAIN, 'serve', '--upstream', 'https://bob:S3CRET@proxy.corp,ftp://x'],
-    {
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(result.status, 2);
+test('credentials in a bad setting never reach the error message', async () => {
+  const result = await runModgate(['serve', '--upstream', 'https://bob:S3CRET@proxy.corp,ftp://x'], {
+    env: { PATH: process.env.PATH },
+  });
+  assert.equal(result.code, 2);
   assert.match(result.stderr, /https:\/\/\*\*\*@proxy\.corp/);
   assert.doesNotMatch(result.stderr, /S3CRET|bob/);
 });
@@ -119,23 +106,18 @@ test('with several workers, a start-up failure stops everything with exit code 1
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   const port = String((taken.address() as AddressInfo).port);
-  const result = spawnSync(
-    process.execPath,
-    [MAIN, 'serve', '--host', '127.0.0.1', '--port', port, '--workers', '2', '--data', join(dir, 'taken')],
-    {
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-      timeout: 20_000,
-    },
+  const result = await runModgate(
+    ['serve', '--host', '127.0.0.1', '--port', port, '--workers', '2', '--data', join(dir, 'taken')],
+    { env: { PATH: process.env.PATH }, timeoutMs: 20_000 },
   );
   taken.close();
-  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /a worker failed to start; stopping/);
 });
 
-test('--help documents every setting with its variable', () => {
-  const result = spawnSync(process.execPath, [MAIN, 'serve', '--help'], { encoding: 'utf8' });
-  assert.equal(result.status, 0);
+test('--help documents every setting with its variable', async () => {
+  const result = await runModgate(['serve', '--help']);
+  assert.equal(result.code, 0);
   for (const text of [
     '--port',
     'MODGATE_PORT',

@@ -1,27 +1,33 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { SumdbClient } from '../../src/sumdb/client.js';
 import { HttpSumdbOps } from '../../src/sumdb/http-ops.js';
 import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { runModgate } from '../helpers/run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const NAME = 'sum.corp.test';
 const MODULES = ['a', 'b', 'c', 'd'].map((m) => ({ path: `corp.example/${m}`, version: 'v1.0.0' }));
 const DB_DIR = `_modgate/checksum-db/${NAME}`;
 
 /** What `modgate sumdb key` prints for the fixture's data directory. */
 async function sumdbKey(fixture: ProxyFixture, extra: string[] = []): Promise<string> {
-  const args = [MAIN, 'sumdb', 'key', '--data', fixture.data, '--private-checksum-db', NAME, ...extra];
-  return (await promisify(execFile)(process.execPath, args)).stdout.trim();
+  const run = await runModgate([
+    'sumdb',
+    'key',
+    '--data',
+    fixture.data,
+    '--private-checksum-db',
+    NAME,
+    ...extra,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  return run.stdout.trim();
 }
 
 /**

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { type DirectDownload, GoDirectOracle } from '../helpers/go-direct.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { rawRequest } from '../helpers/raw-http.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+import { runModgate } from '../helpers/run-cli.js';
 
 /**
  * `modgate serve` configured from its settings alone serves private modules from git (`privateUpstream`
@@ -100,23 +97,17 @@ describe('modgate serve with the git source', () => {
     }
   });
 
-  test('git tokens are refused on the command line and never echoed', () => {
-    const run = spawnSync(
-      process.execPath,
-      [MAIN, 'serve', '--git-tokens', 'https://git.corp.example/=S3CRET'],
-      {
-        env: { PATH: process.env.PATH },
-        encoding: 'utf8',
-      },
-    );
-    assert.equal(run.status, 2);
+  test('git tokens are refused on the command line and never echoed', async () => {
+    const run = await runModgate(['serve', '--git-tokens', 'https://git.corp.example/=S3CRET'], {
+      env: { PATH: process.env.PATH },
+    });
+    assert.equal(run.code, 2);
     assert.match(run.stderr, /gitTokens is a credential and is not taken from the command line/);
     assert.doesNotMatch(run.stderr, /S3CRET/);
-    const bad = spawnSync(process.execPath, [MAIN, 'serve', '--data', join(dir, 'never')], {
+    const bad = await runModgate(['serve', '--data', join(dir, 'never')], {
       env: { PATH: process.env.PATH, MODGATE_GIT_TOKENS: 'git.corp.example=S3CRET' },
-      encoding: 'utf8',
     });
-    assert.equal(bad.status, 2);
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /URL-prefix=token/);
     assert.doesNotMatch(bad.stderr, /S3CRET/);
   });

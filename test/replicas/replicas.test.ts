@@ -7,6 +7,7 @@ import type { ModgateProcess } from '../helpers/modgate.js';
 import { type FixtureModule, writeProxyTree } from '../helpers/proxy-tree.js';
 import { Radosgw } from '../helpers/radosgw.js';
 import { RedisServer } from '../helpers/redis.js';
+import { recordedFetch } from '../helpers/response-capture.js';
 import { UpstreamServer } from '../helpers/upstream-server.js';
 import { ReplicaSet } from './replica-set.js';
 
@@ -28,7 +29,7 @@ const MODULES: FixtureModule[] = [BIG, CRASH, OUTAGE, RECOVERED].map((path) => (
 async function fetchAll(urls: string[]): Promise<void> {
   const responses = await Promise.all(
     urls.map(async (url) => {
-      const res = await fetch(url);
+      const res = await recordedFetch(url);
       return { url, status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
     }),
   );
@@ -39,12 +40,12 @@ async function fetchAll(urls: string[]): Promise<void> {
 }
 
 async function readyz(replica: ModgateProcess): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${replica.url}/readyz`);
+  const res = await recordedFetch(`${replica.url}/readyz`);
   return { status: res.status, body: await res.text() };
 }
 
 async function coordinationUp(replica: ModgateProcess): Promise<string | undefined> {
-  const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+  const metrics = await (await recordedFetch(`${replica.url}/metrics`)).text();
   return /^modgate_coordination_up (\d)$/m.exec(metrics)?.[1];
 }
 
@@ -135,7 +136,7 @@ describe('replicas sharing one bucket and one Redis', () => {
     // The first fetch of the zip never gets an answer, so replica 0 holds the lock until it dies.
     upstream.fault = (path) =>
       path === zipOf(CRASH) && upstream.count(zipOf(CRASH)) === 1 ? 'hang' : 'serve';
-    const doomed = fetch(`${set.replicas[0]!.url}${zipOf(CRASH)}`).then(
+    const doomed = recordedFetch(`${set.replicas[0]!.url}${zipOf(CRASH)}`).then(
       () => assert.fail('the crashed replica answered'),
       () => {},
     );

@@ -9,6 +9,7 @@ import { ModgateProcess } from '../helpers/modgate.js';
 import { ProxyFixture } from '../helpers/proxy-fixture.js';
 import type { FixtureModule } from '../helpers/proxy-tree.js';
 import type { Radosgw } from '../helpers/radosgw.js';
+import { recordedFetch } from '../helpers/response-capture.js';
 
 const MODULES: FixtureModule[] = [
   { path: 'example.com/dep', version: 'v0.1.0' },
@@ -95,29 +96,31 @@ export function serveFromS3(gateway: () => Radosgw): void {
   });
 
   test('Range and conditional requests for a large zip are answered from the bucket', async () => {
-    const whole = Buffer.from(await (await fetch(`${fixture.modgate.url}/${BIG_ZIP}`)).arrayBuffer());
+    const whole = Buffer.from(await (await recordedFetch(`${fixture.modgate.url}/${BIG_ZIP}`)).arrayBuffer());
     assert.ok(whole.length > 1 << 20);
     const raw = gateway().client();
     const object = await raw.send(new GetObjectCommand({ Bucket: bucket, Key: `proxy/${BIG_ZIP}` }));
     assert.deepEqual(Buffer.from(await object.Body!.transformToByteArray()), whole);
     raw.destroy();
-    const suffix = await fetch(`${fixture.modgate.url}/${BIG_ZIP}`, { headers: { range: 'bytes=-100' } });
+    const suffix = await recordedFetch(`${fixture.modgate.url}/${BIG_ZIP}`, {
+      headers: { range: 'bytes=-100' },
+    });
     assert.equal(suffix.status, 206);
     assert.equal(
       suffix.headers.get('content-range'),
       `bytes ${whole.length - 100}-${whole.length - 1}/${whole.length}`,
     );
     assert.deepEqual(Buffer.from(await suffix.arrayBuffer()), whole.subarray(whole.length - 100));
-    const middle = await fetch(`${fixture.modgate.url}/${BIG_ZIP}`, {
+    const middle = await recordedFetch(`${fixture.modgate.url}/${BIG_ZIP}`, {
       headers: { range: 'bytes=1000-1999' },
     });
     assert.deepEqual(Buffer.from(await middle.arrayBuffer()), whole.subarray(1000, 2000));
     const etag = suffix.headers.get('etag')!;
-    const unchanged = await fetch(`${fixture.modgate.url}/${BIG_ZIP}`, {
+    const unchanged = await recordedFetch(`${fixture.modgate.url}/${BIG_ZIP}`, {
       headers: { 'if-none-match': etag },
     });
     assert.equal(unchanged.status, 304);
-    assert.equal((await fetch(`${fixture.modgate.url}/readyz`)).status, 200);
+    assert.equal((await recordedFetch(`${fixture.modgate.url}/readyz`)).status, 200);
   });
 
   test('a second modgate (two workers, empty data directory, no upstream) serves a cold client from the bucket', async () => {
@@ -166,11 +169,11 @@ export function serveFromS3(gateway: () => Radosgw): void {
       gw.credentialsEnv,
     );
     try {
-      assert.equal((await fetch(`${replica.url}/readyz`)).status, 200);
+      assert.equal((await recordedFetch(`${replica.url}/readyz`)).status, 200);
       const raw = gw.client();
       await raw.send(new DeleteBucketCommand({ Bucket: own }));
       raw.destroy();
-      const answer = await fetch(`${replica.url}/readyz`);
+      const answer = await recordedFetch(`${replica.url}/readyz`);
       assert.equal(answer.status, 503);
       assert.match(await answer.text(), new RegExp(`not ready: storage is not reachable .*s3://${own}/`));
     } finally {
