@@ -8,6 +8,7 @@ import { setTimeout } from 'node:timers/promises';
 import { GitFixture } from '../helpers/git-fixture.js';
 import { type Download, GoSandbox, parseJsonStream } from '../helpers/go.js';
 import { ModgateProcess } from '../helpers/modgate.js';
+import { recordedFetch } from '../helpers/response-capture.js';
 
 /** Polls until `check` holds, failing with `what` after `ms`. */
 async function eventually(what: string, check: () => boolean, ms = 20_000): Promise<void> {
@@ -71,14 +72,14 @@ describe('versions from git are prepared ahead of requests', () => {
 
   test('the .info of a version has its .mod and .zip made without being asked', async () => {
     const { modgate, stored, module } = await serve('info');
-    const res = await fetch(`${modgate.url}/${module}/@v/v1.0.0.info`);
+    const res = await recordedFetch(`${modgate.url}/${module}/@v/v1.0.0.info`);
     assert.equal(res.status, 200);
     await eventually('the zip of v1.0.0 is stored', () => stored('v1.0.0', 'zip') && stored('v1.0.0', 'mod'));
   });
 
   test('a new tag of a repository in use is fetched and prepared in the background, then served', async () => {
     const { modgate, stored, release, module } = await serve('watched');
-    assert.equal((await fetch(`${modgate.url}/${module}/@v/list`)).status, 200);
+    assert.equal((await recordedFetch(`${modgate.url}/${module}/@v/list`)).status, 200);
     await release('v1.1.0');
     await eventually('v1.1.0 is stored with no request for it', () => stored('v1.1.0', 'zip'));
     assert.ok(stored('v1.1.0', 'info') && stored('v1.1.0', 'mod'));
@@ -92,10 +93,10 @@ describe('versions from git are prepared ahead of requests', () => {
 
   test('with --git-watch 0 a repository is only asked on requests', async () => {
     const { modgate, stored, release, module } = await serve('unwatched', '--git-watch', '0');
-    assert.equal((await fetch(`${modgate.url}/${module}/@v/list`)).status, 200);
+    assert.equal((await recordedFetch(`${modgate.url}/${module}/@v/list`)).status, 200);
     await release('v1.1.0');
     await setTimeout(3_000); // three refresh intervals
     assert.ok(!stored('v1.1.0', 'info'));
-    assert.equal((await fetch(`${modgate.url}/${module}/@v/v1.1.0.info`)).status, 200);
+    assert.equal((await recordedFetch(`${modgate.url}/${module}/@v/v1.1.0.info`)).status, 200);
   });
 });
