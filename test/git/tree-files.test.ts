@@ -92,7 +92,7 @@ describe('reading a tree as git archive would give it', () => {
 
   test('the reader answers pipelined reads in order, and missing names as undefined', async () => {
     const head = await fixture.head();
-    const names = [`${head}:go.mod`, `${head}:nope`, 'no\nnewline', `${head}:sub/s.go`, '0000000'];
+    const names = [`${head}:go.mod`, `${head}:no pe`, 'no\nnewline', `${head}:sub/s.go`, '0000000'];
     const answers = await Promise.all(names.map((n) => reader.read(n, 1 << 20)));
     assert.deepEqual(
       answers.map((a) => a?.content?.toString()),

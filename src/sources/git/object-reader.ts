@@ -123,11 +123,12 @@ export class ObjectReader {
       if (eol < 0) return;
       const header = this.buffered.subarray(0, eol).toString('utf8');
       this.buffered = this.buffered.subarray(eol + 1);
-      const fields = header.split(' ');
-      if (fields.length === 2 && (fields[1] === 'missing' || fields[1] === 'ambiguous')) {
+      // `<name> missing` and `<name> ambiguous` repeat the name as asked, spaces and all.
+      if (header === `${pending.name} missing` || header === `${pending.name} ambiguous`) {
         this.settle().resolve(undefined);
         continue;
       }
+      const fields = header.split(' ');
       const size = Number(fields[2]);
       if (fields.length !== 3 || !Number.isSafeInteger(size) || size < 0) {
         this.fail(new Error(`${this.repo}: git cat-file answered ${JSON.stringify(header.slice(0, 100))}`));
