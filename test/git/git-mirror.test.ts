@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { NotFoundError, UpstreamError } from '../../src/sources/errors.js';
 import { GitError, GitRunner } from '../../src/sources/git/git-runner.js';
 import { GitSource, type GitSourceOptions } from '../../src/sources/git/git-source.js';
@@ -75,6 +77,28 @@ describe('git mirrors', () => {
     await setTimeout(1_100);
     assert.equal(JSON.parse((await source.info(module, 'v1.1.0')).toString()).Version, 'v1.1.0');
     assert.equal(await source.list(module), 'v1.0.0\nv1.1.0\n');
+  });
+
+  test('a commit the remote lists but the mirror lacks is fetched again, not reported unknown', async () => {
+    const { fixture, module } = await repository();
+    await fixture.branch('side');
+    await fixture.commit('v1.1.0 on a side branch', { files: { 'side.go': 'package lib\n' } });
+    await fixture.tag('v1.1.0');
+    await fixture.checkout('main');
+    await fixture.deleteBranch('side');
+    await fixture.publish();
+    const data = join(dir, 'data-lacking');
+    const source = gitSource(data, { refreshIntervalMs: 3_600_000 });
+    assert.equal(await source.list(module), 'v1.0.0\nv1.1.0\n');
+    // The mirror loses the tag and its commit, as when its first fetch ran just before the tag was pushed.
+    const gitDir = join(data, '_modgate', 'git', (await mirrorsIn(data))[0]!);
+    const git = (...args: string[]) =>
+      promisify(execFile)('git', ['--git-dir', gitDir, ...args], {
+        env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      });
+    await git('tag', '-d', 'v1.1.0');
+    await git('gc', '-q', '--prune=now');
+    assert.equal(JSON.parse((await source.info(module, 'v1.1.0')).toString()).Version, 'v1.1.0');
   });
 
   test('a commit no branch or tag reaches any more is unknown, though the mirror still holds it', async () => {

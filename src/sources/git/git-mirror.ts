@@ -101,19 +101,22 @@ export class GitMirror {
     const [listing, created] = await Promise.all([
       this.runner.run(['ls-remote', '-q', '--', this.url], { repo: this.url, network: true }),
       this.init().then(async (created) => {
-        if (created) await this.fetch(true);
-        return created;
+        if (!created) return false;
+        // cat-file starts while the fetch runs; it looks for new objects when it misses one.
+        this.objects.open();
+        await this.fetch(true);
+        return true;
       }),
     ]);
     const { refs, unpeeled } = parseLsRemote(listing.toString('utf8'));
-    // Also catches a push between a new mirror's fetch and the listing: the mirror must hold what is listed.
-    const local = await this.localRefs();
+    // A push between a new mirror's fetch and the listing is caught when a listed commit is missing (statIn).
+    const local = created ? unpeeled : await this.localRefs();
     if (!sameRefs(unpeeled, local)) {
       await this.fetch(false);
       const changed = [...unpeeled]
         .filter(([ref, hash]) => ref.startsWith('refs/tags/') && local.get(ref) !== hash)
         .map(([ref]) => ref.slice('refs/tags/'.length));
-      if (!created && changed.length > 0) this.onNewTags(changed);
+      if (changed.length > 0) this.onNewTags(changed);
     }
     this.refsDigest = digest(unpeeled);
     this.snapshot = { at: Date.now(), refs };
@@ -259,7 +262,12 @@ export class GitMirror {
     }
     // go fetches HEAD's commit by hash, which leaves no ref to record; any other ref is recorded.
     const named = ref !== '' && ref !== 'HEAD' ? ref : '';
-    const info = await this.statLocal(rev, hash || rev, refs);
+    const info = await this.statLocal(rev, hash || rev, refs).catch((err: unknown) => {
+      // The remote listed the commit, yet the mirror lacks it (a push landed between a new mirror's fetch
+      // and its listing): the next look at the refs fetches again.
+      if (hash !== '' && err instanceof UnknownRevisionError) this.snapshot = undefined;
+      throw err;
+    });
     if (ref === '' && !(await this.reachable(info.name)))
       throw new UnknownRevisionError(`unknown revision ${rev}`);
     const origin: Origin = { ...info.origin, Hash: info.name };

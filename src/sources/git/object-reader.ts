@@ -65,6 +65,14 @@ export class ObjectReader {
     });
   }
 
+  /** Starts git ahead of the first read, so that its start-up overlaps other work. */
+  open(): void {
+    if (!this.process) {
+      this.start();
+      this.whenIdle();
+    }
+  }
+
   private flush(started: ReturnType<GitRunner['startPiped']>): void {
     const names = this.outgoing.splice(0);
     if (this.process === started && names.length > 0) started.child.stdin!.write(`${names.join('\n')}\n`);
