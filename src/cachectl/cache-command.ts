@@ -1,9 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_FORMS } from './backend-forms.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
-import { BACKEND_FORMS } from './open-backend.js';
 import type { CommonOptions } from './prepare.js';
-import { runRestore } from './run-restore.js';
-import { runSave } from './run-save.js';
 
 export function registerCacheCommand(program: Command): void {
   const cache = program
@@ -40,6 +38,8 @@ export function registerCacheCommand(program: Command): void {
       )
       .requiredOption('--to <backend>', BACKEND_FORMS),
   ).action(async (options: CommonOptions & { to: string }) => {
+    // Loaded only here, like every command's work: see main.ts.
+    const { runSave } = await import('./run-save.js');
     process.exitCode = await runSave(options);
   });
 
@@ -62,6 +62,7 @@ export function registerCacheCommand(program: Command): void {
     async (
       options: CommonOptions & { from: string; into?: string; check: boolean; allowIncomplete: boolean },
     ) => {
+      const { runRestore } = await import('./run-restore.js');
       process.exitCode = await runRestore(options);
     },
   );

@@ -6,7 +6,7 @@ import { moduleCacheDir } from './module-cache-dir.js';
 import { type ModuleFiles, moduleFiles } from './module-files.js';
 import { openBackend } from './open-backend.js';
 import { readProjectSums } from './project-sums.js';
-import type { S3Flags } from './s3-backend.js';
+import type { S3Flags } from './s3-location.js';
 
 export interface CommonOptions extends S3Flags {
   project: string;

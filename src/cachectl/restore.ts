@@ -4,9 +4,11 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ZipFileSink } from '../zipfile/inspect-module-zip.js';
 import type { ReadBackend } from './backend.js';
 import { eachModule, type ModuleProblem } from './each-module.js';
 import { byModuleVersion } from './go-sum.js';
+import { ModuleDir } from './module-dir.js';
 import type { FileKind, ModuleFile, ModuleFiles } from './module-files.js';
 import type { Progress } from './progress.js';
 import { verifyFile } from './verify-file.js';
@@ -31,17 +33,26 @@ export interface RestoreReport {
   errors: ModuleProblem[];
 }
 
+/** Restoring into a module cache: each fetched zip is also extracted there, as go would extract it. */
+export interface ExtractInto {
+  moduleCache: string;
+  /** go's default; false under -modcacherw. */
+  readOnly: boolean;
+}
+
 /**
  * Fetches the files of every go.sum entry into `destination`, a directory in the `cache/download` layout: either
  * `$GOMODCACHE/cache/download` itself or a tree for GOPROXY=file://. A version's files are fetched to temporary
  * names beside their targets and renamed into place only once every one of them matches go.sum, so a tampered
  * object leaves nothing behind. The `.ziphash` go would write is written too, saving go a second hash pass.
+ * With `extractInto`, each fetched zip is extracted into the module cache in the same pass that checks it
+ * (module-dir.ts), so go finds the module ready instead of inflating every zip a second time.
  */
 export async function restoreModules(
   backend: ReadBackend,
   destination: string,
   modules: readonly ModuleFiles[],
-  options: { jobs: number; progress: Progress },
+  options: { jobs: number; progress: Progress; extractInto?: ExtractInto },
 ): Promise<RestoreReport> {
   const report: RestoreReport = {
     modules: modules.length,
@@ -53,11 +64,19 @@ export async function restoreModules(
   };
   report.errors = await eachModule(modules, options.jobs, options.progress, async (m) => {
     const fetched: Array<{ temp: string; target: string }> = [];
+    const into = options.extractInto;
+    const dir = into ? new ModuleDir(into.moduleCache, m.module, m.version) : undefined;
+    let extracting = false;
+    const extract = async () => {
+      extracting = true;
+      return dir!.begin();
+    };
+    let committed = false;
     try {
       // A version's files are fetched at once: a small file's time is mostly its request's round trip. Every
       // fetch settles before anything is renamed or cleaned up, so no temporary file is written after the finally.
       const outcomes = await Promise.allSettled(
-        m.files.map((file) => fetchFile(backend, destination, m, file, fetched)),
+        m.files.map((file) => fetchFile(backend, destination, m, file, fetched, dir ? extract : undefined)),
       );
       let bytes = 0;
       let hits = 0;
@@ -77,11 +96,15 @@ export async function restoreModules(
       // The .ziphash first, so that it is in place by the time go can see the .zip.
       fetched.sort((a, b) => Number(b.target.endsWith('.ziphash')) - Number(a.target.endsWith('.ziphash')));
       for (const { temp, target } of fetched) await rename(temp, target);
+      // Last, once the .ziphash is in place: from here on go takes the directory as complete.
+      if (extracting) await dir!.finish(into!.readOnly);
+      committed = true;
       report.hits += hits;
       report.bytes += bytes;
       return bytes;
     } finally {
       await Promise.all(fetched.map(({ temp }) => rm(temp, { force: true })));
+      if (extracting && !committed) await dir!.discard();
     }
   });
   report.misses.sort(byModuleVersion);
@@ -91,6 +114,7 @@ export async function restoreModules(
 /**
  * Fetches one file to a temporary name beside its target (listed in `fetched`, with the `.ziphash` go would
  * write for a zip) and checks it against go.sum; returns its size, or whether it was already there or missing.
+ * A zip is extracted while it is checked when `extract` gives somewhere to put its files.
  */
 async function fetchFile(
   backend: ReadBackend,
@@ -98,6 +122,7 @@ async function fetchFile(
   m: ModuleFiles,
   file: ModuleFile,
   fetched: Array<{ temp: string; target: string }>,
+  extract: (() => Promise<ZipFileSink>) | undefined,
 ): Promise<number | 'present' | 'missing'> {
   const target = join(destination, file.key);
   if (await exists(target)) return 'present';
@@ -108,7 +133,8 @@ async function fetchFile(
   const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
   fetched.push({ temp, target });
   const bytes = await writeCounted(body, temp);
-  await verifyFile(m.module, m.version, file, temp);
+  const sink = file.kind === 'zip' && extract ? await extract() : undefined;
+  await verifyFile(m.module, m.version, file, temp, sink);
   if (file.kind === 'zip' && m.zipHash !== undefined) {
     const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
     fetched.push({ temp: hashTemp, target: `${target}hash` });
