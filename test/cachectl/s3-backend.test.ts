@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -98,6 +98,24 @@ describe('an S3 bucket as the cache: Ceph radosgw and the real go command', () =
     assert.equal(build.code, 0, build.stderr);
   });
 
+  test('restore with credentials from a profile, not the environment, goes through the SDK alike', async () => {
+    await p.go.clearModCache();
+    const credentials = join(p.dir, 'aws-credentials');
+    await writeFile(
+      credentials,
+      `[ci]\naws_access_key_id = ${gw.accessKeyId}\naws_secret_access_key = ${gw.secretAccessKey}\n`,
+    );
+    const restored = await p.cacheJson<RestoreJson>(['restore', '--from', backend, ...endpointFlags()], {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_CONFIG_FILE: join(p.dir, 'no-aws-config'),
+      AWS_PROFILE: 'ci',
+    });
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.equal(restored.report.hits, 6);
+    assertNoSecret(restored);
+  });
+
   test('a prefix nothing was saved under yet makes every module a miss', async () => {
     await p.go.clearModCache();
     const result = await p.cacheJson<RestoreJson>(
@@ -164,6 +182,17 @@ describe('an S3 bucket as the cache: Ceph radosgw and the real go command', () =
       ['save', '--to', backend, ...endpointFlags()],
       awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong-secret' }),
       /could not reach s3:\/\/.*HTTP 403\)\n\(check .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    // Restore signs its own requests (without the SDK) when the keys are in the environment: the same answer.
+    await expectBadInput(
+      ['restore', '--from', backend, ...endpointFlags()],
+      awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong-secret' }),
+      /could not reach s3:\/\/.*HTTP 403\)\n\(check .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    await expectBadInput(
+      ['restore', '--from', backend, '--s3-endpoint', 'ftp://127.0.0.1/'],
+      awsEnv(),
+      /invalid S3 endpoint "ftp:\/\/127\.0\.0\.1\/": give an http\(s\):\/\/ URL/,
     );
     await expectBadInput(
       ['save', '--to', backend, ...endpointFlags()],
