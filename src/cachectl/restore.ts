@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ZipFileSink } from '../zipfile/inspect-module-zip.js';
 import type { ReadBackend } from './backend.js';
 import { eachModule, type ModuleProblem } from './each-module.js';
@@ -73,6 +74,8 @@ export async function restoreModules(
     };
     let committed = false;
     try {
+      // Every file of a version is in one `@v` directory.
+      await mkdir(dirname(join(destination, m.files[0]!.key)), { recursive: true });
       // A version's files are fetched at once: a small file's time is mostly its request's round trip. Every
       // fetch settles before anything is renamed or cleaned up, so no temporary file is written after the finally.
       const outcomes = await Promise.allSettled(
@@ -95,7 +98,11 @@ export async function restoreModules(
       if (failed) throw failed.reason;
       // The .ziphash first, so that it is in place by the time go can see the .zip.
       fetched.sort((a, b) => Number(b.target.endsWith('.ziphash')) - Number(a.target.endsWith('.ziphash')));
-      for (const { temp, target } of fetched) await rename(temp, target);
+      while (fetched.length > 0) {
+        const { temp, target } = fetched[0]!;
+        await rename(temp, target);
+        fetched.shift();
+      }
       // Last, once the .ziphash is in place: from here on go takes the directory as complete.
       if (extracting) await dir!.finish(into!.readOnly);
       committed = true;
@@ -103,6 +110,7 @@ export async function restoreModules(
       report.bytes += bytes;
       return bytes;
     } finally {
+      // What is still listed was not renamed into place.
       await Promise.all(fetched.map(({ temp }) => rm(temp, { force: true })));
       if (extracting && !committed) await dir!.discard();
     }
@@ -126,15 +134,14 @@ async function fetchFile(
 ): Promise<number | 'present' | 'missing'> {
   const target = join(destination, file.key);
   if (await exists(target)) return 'present';
-  await mkdir(dirname(target), { recursive: true });
   const body = await backend.open(file.key);
   if (body === undefined) return 'missing';
   // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
   const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
   fetched.push({ temp, target });
-  const bytes = await writeCounted(body, temp);
+  const { bytes, data } = await receive(body, temp);
   const sink = file.kind === 'zip' && extract ? await extract() : undefined;
-  await verifyFile(m.module, m.version, file, temp, sink);
+  await verifyFile(m.module, m.version, file, temp, { extract: sink, data });
   if (file.kind === 'zip' && m.zipHash !== undefined) {
     const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
     fetched.push({ temp: hashTemp, target: `${target}hash` });
@@ -153,15 +160,40 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Streams a body to a new file and returns how many bytes it held. */
-async function writeCounted(body: NodeJS.ReadableStream, path: string): Promise<number> {
+/** Objects up to this size are held in memory and checked from there: most module files are well under it. */
+const IN_MEMORY_LIMIT = 8 << 20;
+
+/**
+ * Writes a body to a new file and returns how many bytes it held, and the bytes themselves when they fit in
+ * IN_MEMORY_LIMIT, so that checking them does not read the file back. A larger body is streamed to the file.
+ */
+async function receive(body: Readable, path: string): Promise<{ bytes: number; data?: Buffer }> {
+  const chunks: Buffer[] = [];
   let bytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  let out: WriteStream | undefined;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(body, counter, createWriteStream(path, { flags: 'wx' }));
-  return bytes;
+      if (out) {
+        if (!out.write(chunk)) await once(out, 'drain');
+        continue;
+      }
+      chunks.push(chunk);
+      if (bytes > IN_MEMORY_LIMIT) {
+        out = createWriteStream(path, { flags: 'wx' });
+        for (const held of chunks.splice(0)) out.write(held);
+      }
+    }
+    if (out) {
+      out.end();
+      await finished(out);
+      return { bytes };
+    }
+  } catch (err) {
+    out?.destroy();
+    throw err;
+  }
+  const data = Buffer.concat(chunks, bytes);
+  await writeFile(path, data, { flag: 'wx' });
+  return { bytes, data };
 }

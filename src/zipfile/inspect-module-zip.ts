@@ -48,17 +48,18 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Checks a module zip as the go command's CheckZip and Unzip would, and hashes it as HashZip does. A zip up to
  * 8 MiB is read whole and each member inflated in one call; a larger one is read member by member as
- * streams, so memory stays flat whatever it holds, apart from the root go.mod.
+ * streams, so memory stays flat whatever it holds, apart from the root go.mod. A caller that holds the zip's
+ * bytes already passes them as `data` (`zipPath` then only names the zip in messages).
  * Throws ZipRuleError for broken rules, and "not a valid zip file" for what is no zip at all.
  */
 export async function inspectModuleZip(
   zipPath: string,
   modulePath: string,
   version: string,
-  options: { inMemoryLimit?: number; extract?: ZipFileSink } = {},
+  options: { inMemoryLimit?: number; extract?: ZipFileSink; data?: Buffer } = {},
 ): Promise<ModuleZipSummary> {
   checkModuleVersion(modulePath, version);
-  const { size } = await stat(zipPath);
+  const size = options.data?.length ?? (await stat(zipPath)).size;
   if (size > MAX_ZIP_FILE) {
     throw new ZipRuleError([
       {
@@ -68,7 +69,9 @@ export async function inspectModuleZip(
     ]);
   }
   // Small zips (most modules) are read whole and each member inflated in one call; larger ones stream.
-  const whole = size <= (options.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await readFile(zipPath) : undefined;
+  const whole =
+    options.data ??
+    (size <= (options.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await readFile(zipPath) : undefined);
   const zip = await openOrExplain(zipPath, whole);
   try {
     const { entries, problems } = await readDirectory(zip, zipPath);
@@ -98,7 +101,7 @@ export async function inspectModuleZip(
       try {
         if (whole) {
           const data: Buffer[] = [];
-          sha256 = digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), data);
+          sha256 = await digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), data);
           if (keep) keep.push(...data);
           if (out) await out.write(data[0]!);
         } else {
