@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  createWriteStream,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -47,7 +54,8 @@ export interface ExtractInto {
  * names beside their targets and renamed into place only once every one of them matches go.sum, so a tampered
  * object leaves nothing behind. The `.ziphash` go would write is written too, saving go a second hash pass.
  * With `extractInto`, each fetched zip is extracted into the module cache in the same pass that checks it
- * (module-dir.ts), so go finds the module ready instead of inflating every zip a second time.
+ * (module-dir.ts), so go finds the module ready instead of inflating every zip a second time. Local file
+ * operations are synchronous, for the reason module-dir.ts gives; only transfers and big files stream.
  */
 export async function restoreModules(
   backend: ReadBackend,
@@ -68,14 +76,14 @@ export async function restoreModules(
     const into = options.extractInto;
     const dir = into ? new ModuleDir(into.moduleCache, m.module, m.version) : undefined;
     let extracting = false;
-    const extract = async () => {
+    const extract = () => {
       extracting = true;
       return dir!.begin();
     };
     let committed = false;
     try {
       // Every file of a version is in one `@v` directory.
-      await mkdir(dirname(join(destination, m.files[0]!.key)), { recursive: true });
+      mkdirSync(dirname(join(destination, m.files[0]!.key)), { recursive: true });
       // A version's files are fetched at once: a small file's time is mostly its request's round trip. Every
       // fetch settles before anything is renamed or cleaned up, so no temporary file is written after the finally.
       const outcomes = await Promise.allSettled(
@@ -100,19 +108,19 @@ export async function restoreModules(
       fetched.sort((a, b) => Number(b.target.endsWith('.ziphash')) - Number(a.target.endsWith('.ziphash')));
       while (fetched.length > 0) {
         const { temp, target } = fetched[0]!;
-        await rename(temp, target);
+        renameSync(temp, target);
         fetched.shift();
       }
       // Last, once the .ziphash is in place: from here on go takes the directory as complete.
-      if (extracting) await dir!.finish(into!.readOnly);
+      if (extracting) dir!.finish(into!.readOnly);
       committed = true;
       report.hits += hits;
       report.bytes += bytes;
       return bytes;
     } finally {
       // What is still listed was not renamed into place.
-      await Promise.all(fetched.map(({ temp }) => rm(temp, { force: true })));
-      if (extracting && !committed) await dir!.discard();
+      for (const { temp } of fetched) rmSync(temp, { force: true });
+      if (extracting && !committed) dir!.discard();
     }
   });
   report.misses.sort(byModuleVersion);
@@ -130,34 +138,24 @@ async function fetchFile(
   m: ModuleFiles,
   file: ModuleFile,
   fetched: Array<{ temp: string; target: string }>,
-  extract: (() => Promise<ZipFileSink>) | undefined,
+  extract: (() => ZipFileSink) | undefined,
 ): Promise<number | 'present' | 'missing'> {
   const target = join(destination, file.key);
-  if (await exists(target)) return 'present';
+  if (statSync(target, { throwIfNoEntry: false })) return 'present';
   const body = await backend.open(file.key);
   if (body === undefined) return 'missing';
   // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
   const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
   fetched.push({ temp, target });
   const { bytes, data } = await receive(body, temp);
-  const sink = file.kind === 'zip' && extract ? await extract() : undefined;
+  const sink = file.kind === 'zip' && extract ? extract() : undefined;
   await verifyFile(m.module, m.version, file, temp, { extract: sink, data });
   if (file.kind === 'zip' && m.zipHash !== undefined) {
     const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
     fetched.push({ temp: hashTemp, target: `${target}hash` });
-    await writeFile(hashTemp, m.zipHash);
+    writeFileSync(hashTemp, m.zipHash);
   }
   return bytes;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
 }
 
 /** Objects up to this size are held in memory and checked from there: most module files are well under it. */
@@ -194,6 +192,6 @@ async function receive(body: Readable, path: string): Promise<{ bytes: number; d
     throw err;
   }
   const data = Buffer.concat(chunks, bytes);
-  await writeFile(path, data, { flag: 'wx' });
+  writeFileSync(path, data, { flag: 'wx' });
   return { bytes, data };
 }
