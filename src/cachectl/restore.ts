@@ -71,6 +71,12 @@ export async function restoreModules(
     bytes: 0,
     errors: [],
   };
+  // What is not here yet, so that a packed backend can read it in a few large requests.
+  backend.want?.(
+    modules
+      .flatMap((m) => m.files.map((f) => f.key))
+      .filter((key) => !statSync(join(destination, key), { throwIfNoEntry: false })),
+  );
   report.errors = await eachModule(modules, options.jobs, options.progress, async (m) => {
     const fetched: Array<{ temp: string; target: string }> = [];
     const into = options.extractInto;

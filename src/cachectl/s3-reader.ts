@@ -3,8 +3,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import aws4 from 'aws4';
 import { defaultS3Region } from '../storage/s3-region.js';
-import { assertSafeKey } from '../storage/store.js';
-import { BackendError, type ReadBackend } from './backend.js';
+import { assertSafeKey, type ByteRange } from '../storage/store.js';
+import { BackendError, type RangeReader, type ReadBackend } from './backend.js';
 import { parseS3Spec, type S3Flags } from './s3-location.js';
 
 /** Credentials as the AWS environment variables give them, the first place the SDK's own chain looks. */
@@ -36,7 +36,7 @@ const TIMEOUT_MS = 60_000;
  * link. Used when the credentials are in the environment; any other source (profiles, instance roles) goes
  * through the SDK (s3-backend.ts). The endpoint, region and addressing follow the SDK's settings.
  */
-export class S3Reader implements ReadBackend {
+export class S3Reader implements ReadBackend, RangeReader {
   readonly name: string;
   private readonly agent: HttpAgent;
   private readonly base: URL;
@@ -95,13 +95,21 @@ export class S3Reader implements ReadBackend {
     return reader;
   }
 
-  async open(key: string): Promise<Readable | undefined> {
+  open(key: string): Promise<Readable | undefined> {
+    return this.get(key);
+  }
+
+  openRange(key: string, range: ByteRange): Promise<Readable | undefined> {
+    return this.get(key, range);
+  }
+
+  private async get(key: string, range?: ByteRange): Promise<Readable | undefined> {
     assertSafeKey(key);
     const where = `${this.name}${key}`;
-    const response = await this.send('GET', this.prefix + key).catch((err: Error) => {
+    const response = await this.send('GET', this.prefix + key, range).catch((err: Error) => {
       throw new Error(`could not read ${where}: ${err.message}`);
     });
-    if (response.statusCode === 200) return response;
+    if (response.statusCode === (range ? 206 : 200)) return response;
     response.resume();
     if (response.statusCode === 404) return undefined;
     throw new Error(
@@ -114,10 +122,10 @@ export class S3Reader implements ReadBackend {
   }
 
   /** One signed request for an object key ('' for the bucket), tried again on network errors and 5xx. */
-  private async send(method: 'GET' | 'HEAD', objectKey: string): Promise<IncomingMessage> {
+  private async send(method: 'GET' | 'HEAD', objectKey: string, range?: ByteRange): Promise<IncomingMessage> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await this.sendOnce(method, objectKey);
+        const response = await this.sendOnce(method, objectKey, range);
         if (attempt === ATTEMPTS || !RETRYABLE.has(response.statusCode ?? 0)) return response;
         response.resume();
       } catch (err) {
@@ -127,13 +135,20 @@ export class S3Reader implements ReadBackend {
     }
   }
 
-  private sendOnce(method: 'GET' | 'HEAD', objectKey: string): Promise<IncomingMessage> {
+  private sendOnce(method: 'GET' | 'HEAD', objectKey: string, range?: ByteRange): Promise<IncomingMessage> {
     const encodedKey = objectKey.split('/').map(encodeKeySegment).join('/');
     const basePath = this.base.pathname.replace(/\/$/, '');
     const host = this.pathStyle ? this.base.host : `${this.bucket}.${this.base.host}`;
     const path = this.pathStyle ? `${basePath}/${this.bucket}/${encodedKey}` : `${basePath}/${encodedKey}`;
     const signed = aws4.sign(
-      { method, host, path, service: 's3', region: this.region, headers: { Host: host } },
+      {
+        method,
+        host,
+        path,
+        service: 's3',
+        region: this.region,
+        headers: { Host: host, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) },
+      },
       this.credentials,
     );
     const send = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
