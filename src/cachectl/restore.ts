@@ -197,7 +197,8 @@ async function receive(body: Readable, path: string): Promise<{ bytes: number; d
     out?.destroy();
     throw err;
   }
-  const data = Buffer.concat(chunks, bytes);
+  // A body read from a pack comes in one piece: no need to copy it.
+  const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
   writeFileSync(path, data, { flag: 'wx' });
   return { bytes, data };
 }

@@ -101,7 +101,7 @@ export async function inspectModuleZip(
       try {
         if (whole) {
           const data: Buffer[] = [];
-          sha256 = await digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), data);
+          sha256 = digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), data);
           if (keep) keep.push(...data);
           if (out) await out.write(data[0]!);
         } else {
