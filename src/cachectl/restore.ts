@@ -151,17 +151,25 @@ async function fetchFile(
   const body = await backend.open(file.key);
   if (body === undefined) return 'missing';
   // Named as go names its own temporary files (`<file>*.tmp`); go clears such leftovers beside zips.
-  const temp = `${target}${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${target}${uniqueSuffix()}.tmp`;
   fetched.push({ temp, target });
   const { bytes, data } = await receive(body, temp);
   const sink = file.kind === 'zip' && extract ? extract() : undefined;
   await verifyFile(m.module, m.version, file, temp, { extract: sink, data });
   if (file.kind === 'zip' && m.zipHash !== undefined) {
-    const hashTemp = `${target}hash${randomBytes(6).toString('hex')}.tmp`;
+    const hashTemp = `${target}hash${uniqueSuffix()}.tmp`;
     fetched.push({ temp: hashTemp, target: `${target}hash` });
     writeFileSync(hashTemp, m.zipHash);
   }
   return bytes;
+}
+
+/** This process's random prefix, and a counter: unique temporary names without a random draw per file. */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+let temporaries = 0;
+
+function uniqueSuffix(): string {
+  return `${PROCESS_TAG}${(temporaries++).toString(36)}`;
 }
 
 /** Objects up to this size are held in memory and checked from there: most module files are well under it. */
