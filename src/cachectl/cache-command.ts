@@ -7,8 +7,9 @@ export function registerCacheCommand(program: Command): void {
   const cache = program
     .command('cache')
     .description(
-      'Persist the module downloads of a Go project between CI runs, one verified object per module version,\n' +
-        'in a directory or an S3 bucket (credentials from the AWS environment), or restore them from a modgate server.\n' +
+      'Persist the module downloads of a Go project between CI runs, verified against go.sum, in a directory\n' +
+        '(one file each) or an S3 bucket (in packs; credentials from the AWS environment), or restore them from a\n' +
+        'modgate server.\n' +
         `Exit status: ${EXIT_OK} done, ${EXIT_FAILED} a module was refused or failed to transfer, ` +
         `${EXIT_BAD_INPUT} bad input, ${EXIT_INCOMPLETE} restore incomplete.`,
     );
@@ -48,7 +49,8 @@ export function registerCacheCommand(program: Command): void {
       .command('restore')
       .description(
         'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into ' +
-          '$GOMODCACHE/cache/download (or --into DIR, a tree for GOPROXY=file://DIR).',
+          '$GOMODCACHE/cache/download, each extracted beside it as go would (or --into DIR, a tree for ' +
+          'GOPROXY=file://DIR).',
       )
       .requiredOption('--from <backend>', BACKEND_FORMS)
       .option('--into <dir>', 'write a GOPROXY=file:// tree here instead of into the module cache')
