@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,28 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs `modgate cache ...` in `cwd` as a user would, with go on PATH and the sandbox's go environment. */
+export function runCache(
+  go: GoSandbox,
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const goEnv = go.env(env);
+  goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MAIN, 'cache', ...args],
+      { cwd, env: goEnv, timeout: 120_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+  });
+}
+
 /**
  * A Go project depending on fixture modules served by a request-counting upstream, its own go sandbox (module
  * cache, GOPATH), and a directory for cache stores: what a CI job has, minus the network.
@@ -104,19 +126,7 @@ export class CacheProject {
 
   /** Runs `modgate cache ...` as a user would, with go on PATH and the sandbox's go environment. */
   cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    const goEnv = this.go.env(env);
-    goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [MAIN, 'cache', ...args],
-        { cwd: this.projectDir, env: goEnv, timeout: 120_000 },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-        },
-      );
-    });
+    return runCache(this.go, this.projectDir, args, env);
   }
 
   /** Like `cache`, parsing the --json report (which must be there whatever the exit status). */
@@ -159,4 +169,11 @@ export interface RestoreJson {
   misses: Array<{ module: string; version: string; file: string }>;
   errors: Array<{ module: string; version: string; message: string }>;
   check: { ok: boolean; output: string } | null;
+}
+
+/** chmod u+w on every directory below `root`, so that a module cache go (or restore) made read-only can be deleted. */
+export async function makeWritable(root: string): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  await chmod(root, 0o755).catch(() => {});
+  for (const entry of entries) if (entry.isDirectory()) await makeWritable(join(root, entry.name));
 }

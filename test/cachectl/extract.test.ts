@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CacheProject, DEP, type RestoreJson } from './cache-project.js';
+import { CacheProject, DEP, makeWritable, type RestoreJson } from './cache-project.js';
 
 /** Where go extracts Dep v1.0.0, and the marker go leaves beside its zip while extracting. */
 const DEP_DIR = 'example.com/!dep@v1.0.0';
@@ -95,11 +95,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** chmod -R u+w on directories, so that a module cache go (or restore) made read-only can be deleted. */
-async function makeWritable(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  await chmod(dir, 0o755).catch(() => {});
-  for (const entry of entries) if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
 }
