@@ -29,7 +29,7 @@ export async function runRestore(options: RestoreOptions): Promise<number> {
     // Into a module cache, zips are extracted as go would; a GOPROXY tree gets the zips alone.
     const extractInto =
       options.into === undefined
-        ? { moduleCache: prepared.moduleCache, readOnly: modCacheReadOnly(process.env.GOFLAGS) }
+        ? { moduleCache: prepared.moduleCache, readOnly: modCacheReadOnly(prepared.goflags) }
         : undefined;
     report = await restoreModules(backend, destination, modules, {
       jobs: options.jobs,

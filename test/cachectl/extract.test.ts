@@ -65,6 +65,15 @@ describe('cache restore extracts modules into the module cache as go does', () =
     assert.equal(verify.code, 0, verify.stderr);
   });
 
+  test('-modcacherw set with go env -w (in the GOENV file) is honoured as well', async () => {
+    await emptyModCache();
+    const goEnvFile = join(p.dir, 'go.env');
+    await writeFile(goEnvFile, 'GOFLAGS=-mod=mod -modcacherw\n');
+    const restored = await p.cache(['restore', '--from', p.store], { GOFLAGS: '', GOENV: goEnvFile });
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.notEqual((await stat(join(p.go.modCache, DEP_DIR))).mode & 0o200, 0);
+  });
+
   test('an interrupted extraction (a .partial marker) is replaced, as go would replace it', async () => {
     await emptyModCache();
     const dir = join(p.go.modCache, DEP_DIR);
