@@ -66,7 +66,10 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
     const byPack = new Map<string, string[]>();
     for (const key of keys) {
       const at = this.catalog.get(key);
-      if (at) byPack.set(at.pack, [...(byPack.get(at.pack) ?? []), key]);
+      if (!at) continue;
+      const listed = byPack.get(at.pack);
+      if (listed) listed.push(key);
+      else byPack.set(at.pack, [key]);
     }
     for (const [pack, packKeys] of byPack) {
       packKeys.sort((a, b) => this.catalog.get(a)!.offset - this.catalog.get(b)!.offset);
