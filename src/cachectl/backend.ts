@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { type PutResult, type Store, stagingPath } from '../storage/store.js';
+import { type ByteRange, type PutResult, type Store, stagingPath } from '../storage/store.js';
 
 /** Where `cache restore` reads module files from. Keys are `cache/download` paths (module-files.ts). */
 export interface ReadBackend {
@@ -10,7 +10,14 @@ export interface ReadBackend {
   readonly note?: string;
   /** The object's bytes, or undefined when the backend does not have it. */
   open(key: string): Promise<Readable | undefined>;
+  /** The keys a restore is about to open, so that a backend can plan fewer, larger reads (packed-backend.ts). */
+  want?(keys: readonly string[]): void;
   close(): Promise<void>;
+}
+
+/** A backend that reads part of an object: packs are read a stretch at a time. */
+export interface RangeReader {
+  openRange(key: string, range: ByteRange): Promise<Readable | undefined>;
 }
 
 /** Where `cache save` writes module files: a directory, S3, any Store. */
@@ -18,8 +25,13 @@ export interface WriteBackend extends ReadBackend {
   has(key: string): Promise<boolean>;
   /** A fresh local path to copy a file to before `put`. */
   stagingFile(): string;
-  /** Stores a staged file under key unless something is already there; the staged file may be consumed. */
-  put(key: string, staged: string): Promise<PutResult>;
+  /**
+   * Stores a staged file under key unless something is already there (or whatever is there, with `replace`);
+   * the staged file may be consumed.
+   */
+  put(key: string, staged: string, options?: { replace?: boolean }): Promise<PutResult>;
+  /** Makes durable what `put` accepted, if it only set it aside; returns the bytes uploaded besides the files. */
+  flush?(): Promise<number>;
 }
 
 /** A --to/--from value that names no usable backend. */
@@ -35,7 +47,7 @@ export function isWritable(backend: ReadBackend): backend is WriteBackend {
  * Any Store as a cache backend. Stores use the `cache/download` layout already, so a directory store is itself
  * a GOPROXY=file:// tree, and an S3 store needs nothing more than its connections closed when done.
  */
-export class StoreBackend implements WriteBackend {
+export class StoreBackend implements WriteBackend, RangeReader {
   constructor(
     private readonly store: Store,
     readonly name: string,
@@ -47,6 +59,10 @@ export class StoreBackend implements WriteBackend {
     return (await this.store.read(key))?.body;
   }
 
+  async openRange(key: string, range: ByteRange): Promise<Readable | undefined> {
+    return (await this.store.read(key, range))?.body;
+  }
+
   async has(key: string): Promise<boolean> {
     return (await this.store.stat(key)) !== undefined;
   }
@@ -55,9 +71,9 @@ export class StoreBackend implements WriteBackend {
     return stagingPath(this.store);
   }
 
-  async put(key: string, staged: string): Promise<PutResult> {
+  async put(key: string, staged: string, options: { replace?: boolean } = {}): Promise<PutResult> {
     try {
-      return await this.store.put(key, { file: staged }, { ifAbsent: true });
+      return await this.store.put(key, { file: staged }, { ifAbsent: !options.replace });
     } finally {
       await rm(staged, { force: true });
     }

@@ -1,16 +1,15 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_FORMS } from './backend-forms.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
-import { BACKEND_FORMS } from './open-backend.js';
 import type { CommonOptions } from './prepare.js';
-import { runRestore } from './run-restore.js';
-import { runSave } from './run-save.js';
 
 export function registerCacheCommand(program: Command): void {
   const cache = program
     .command('cache')
     .description(
-      'Persist the module downloads of a Go project between CI runs, one verified object per module version,\n' +
-        'in a directory or an S3 bucket (credentials from the AWS environment), or restore them from a modgate server.\n' +
+      'Persist the module downloads of a Go project between CI runs, verified against go.sum, in a directory\n' +
+        '(one file each) or an S3 bucket (in packs; credentials from the AWS environment), or restore them from a\n' +
+        'modgate server.\n' +
         `Exit status: ${EXIT_OK} done, ${EXIT_FAILED} a module was refused or failed to transfer, ` +
         `${EXIT_BAD_INPUT} bad input, ${EXIT_INCOMPLETE} restore incomplete.`,
     );
@@ -40,6 +39,8 @@ export function registerCacheCommand(program: Command): void {
       )
       .requiredOption('--to <backend>', BACKEND_FORMS),
   ).action(async (options: CommonOptions & { to: string }) => {
+    // Loaded only here, like every command's work: see main.ts.
+    const { runSave } = await import('./run-save.js');
     process.exitCode = await runSave(options);
   });
 
@@ -48,7 +49,8 @@ export function registerCacheCommand(program: Command): void {
       .command('restore')
       .description(
         'Fetch exactly the modules go.sum needs, check every one against go.sum, and write them into ' +
-          '$GOMODCACHE/cache/download (or --into DIR, a tree for GOPROXY=file://DIR).',
+          '$GOMODCACHE/cache/download, each extracted beside it as go would (or --into DIR, a tree for ' +
+          'GOPROXY=file://DIR).',
       )
       .requiredOption('--from <backend>', BACKEND_FORMS)
       .option('--into <dir>', 'write a GOPROXY=file:// tree here instead of into the module cache')
@@ -62,6 +64,7 @@ export function registerCacheCommand(program: Command): void {
     async (
       options: CommonOptions & { from: string; into?: string; check: boolean; allowIncomplete: boolean },
     ) => {
+      const { runRestore } = await import('./run-restore.js');
       process.exitCode = await runRestore(options);
     },
   );

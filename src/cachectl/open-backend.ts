@@ -3,16 +3,14 @@ import { access, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../cli/version.js';
-import { createHttpClient } from '../sources/http-client.js';
 import { FsStore } from '../storage/fs-store.js';
 import { BackendError, type ReadBackend, StoreBackend, type WriteBackend } from './backend.js';
+import { BACKEND_FORMS } from './backend-forms.js';
 import { DirectoryReader } from './directory-reader.js';
+import { PackedReader, PackedWriter } from './packed-backend.js';
 import { describeFsError } from './project-sums.js';
-import { ProxyBackend } from './proxy-backend.js';
-import type { S3Flags } from './s3-backend.js';
-
-export const BACKEND_FORMS =
-  'dir:/path (or a plain path, or file:///path), s3://bucket/prefix, http(s)://modgate-server';
+import type { S3Flags } from './s3-location.js';
+import { envCredentials, S3Reader } from './s3-reader.js';
 
 /**
  * Opens the backend a --to/--from value names: a directory (`dir:PATH`, `file://` URL or a plain path), an S3
@@ -26,9 +24,14 @@ export async function openBackend(
   s3: S3Flags = {},
 ): Promise<ReadBackend | WriteBackend> {
   if (/^s3:/i.test(spec)) {
-    // The AWS SDK takes a third of a second to load: only those who use S3 wait for it.
+    // A bucket holds packs of module files (packed-backend.ts): a restore reads a few ranges, not every file.
+    // Restore only reads: with the credentials in the environment, plain signed GETs do (s3-reader.ts).
+    const credentials = purpose === 'restore' ? envCredentials(process.env) : undefined;
+    if (credentials) return PackedReader.open(await S3Reader.open(spec, s3, credentials));
+    // The AWS SDK takes a third of a second to load: only those who need it wait for it.
     const { openS3Backend } = await import('./s3-backend.js');
-    return openS3Backend(spec, s3);
+    const bucket = await openS3Backend(spec, s3);
+    return purpose === 'save' ? PackedWriter.open(bucket) : PackedReader.open(bucket);
   }
   if (Object.values(s3).some((v) => v !== undefined && v !== false)) {
     // Ignoring them would hide a mistake in the backend, such as a bucket given without "s3://".
@@ -37,6 +40,11 @@ export async function openBackend(
     );
   }
   if (/^https?:\/\//i.test(spec)) {
+    // Like the SDK above, the HTTP client is loaded only by those who restore from a server.
+    const [{ createHttpClient }, { ProxyBackend }] = await Promise.all([
+      import('../sources/http-client.js'),
+      import('./proxy-backend.js'),
+    ]);
     const dispatcher = createHttpClient({
       connectTimeoutMs: 10_000,
       headersTimeoutMs: 60_000,

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { BackendError, type ReadBackend, type WriteBackend } from './backend.js';
 import { GoMissingError } from './go-command.js';
 import { GoSumError } from './go-sum.js';
-import { moduleCacheDir } from './module-cache-dir.js';
+import { moduleCacheSettings } from './module-cache-dir.js';
 import { type ModuleFiles, moduleFiles } from './module-files.js';
 import { openBackend } from './open-backend.js';
 import { readProjectSums } from './project-sums.js';
-import type { S3Flags } from './s3-backend.js';
+import type { S3Flags } from './s3-location.js';
 
 export interface CommonOptions extends S3Flags {
   project: string;
@@ -22,6 +22,8 @@ export interface Prepared {
   /** `$GOMODCACHE/cache/download`. */
   downloadCache: string;
   moduleCache: string;
+  /** The GOFLAGS go runs with here: `-modcacherw` in them keeps extracted modules writable. */
+  goflags: string | undefined;
   backend: ReadBackend | WriteBackend;
 }
 
@@ -41,7 +43,7 @@ export async function prepare(
 ): Promise<Prepared | undefined> {
   try {
     const { entries } = await readProjectSums(options.project, process.env);
-    const moduleCache = await moduleCacheDir(options.gomodcache, process.env);
+    const { dir: moduleCache, goflags } = await moduleCacheSettings(options.gomodcache, process.env);
     const { s3Endpoint, s3Region, s3ForcePathStyle } = options;
     const backend = await openBackend(backendSpec, command, { s3Endpoint, s3Region, s3ForcePathStyle });
     return {
@@ -49,6 +51,7 @@ export async function prepare(
       modules: entries.map(moduleFiles),
       downloadCache: join(moduleCache, 'cache', 'download'),
       moduleCache,
+      goflags,
       backend,
     };
   } catch (err) {

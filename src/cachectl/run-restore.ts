@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.js';
 import { GoMissingError } from './go-command.js';
+import { modCacheReadOnly } from './module-dir.js';
 import { type CheckResult, offlineCheck } from './offline-check.js';
 import { type CommonOptions, prepare } from './prepare.js';
 import { createProgress } from './progress.js';
@@ -25,7 +26,16 @@ export async function runRestore(options: RestoreOptions): Promise<number> {
   try {
     if (backend.note) process.stderr.write(`modgate cache restore: ${backend.note}\n`);
     const progress = createProgress('restore', process.stderr);
-    report = await restoreModules(backend, destination, modules, { jobs: options.jobs, progress });
+    // Into a module cache, zips are extracted as go would; a GOPROXY tree gets the zips alone.
+    const extractInto =
+      options.into === undefined
+        ? { moduleCache: prepared.moduleCache, readOnly: modCacheReadOnly(prepared.goflags) }
+        : undefined;
+    report = await restoreModules(backend, destination, modules, {
+      jobs: options.jobs,
+      progress,
+      extractInto,
+    });
   } finally {
     await backend.close();
   }

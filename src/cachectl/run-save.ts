@@ -23,6 +23,7 @@ export async function runSave(options: CommonOptions & { to: string }): Promise<
       );
       return EXIT_OK;
     }
+    if (backend.note) process.stderr.write(`modgate cache save: ${backend.note}\n`);
     const progress = createProgress('save', process.stderr);
     const report = await saveModules(backend, downloadCache, modules, { jobs: options.jobs, progress });
     const timing = { seconds: Math.round(performance.now() - started) / 1000 };

@@ -79,6 +79,8 @@ export async function saveModules(
       await Promise.all(toUpload.map(({ staged }) => rm(staged, { force: true })));
     }
   });
+  // A packed backend uploads here what it was handed above, and the catalog of it (counted as sent too).
+  report.bytes += (await backend.flush?.()) ?? 0;
   report.uploadedModules.sort();
   return report;
 }

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { redactCredentials } from '../sources/proxy-url.js';
+import { ConfigError } from './config-error.js';
 import { envName, flagName, SERVE_SETTINGS, type ServeConfig, type Setting } from './settings.js';
 
-/** A configuration problem: the message names the input, the bad value and what would be valid. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 type Raw = string | number | boolean;
 

@@ -1,59 +1,39 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { registerCacheCommand } from '../cachectl/cache-command.js';
-import { registerDoctorCommand } from '../doctor/doctor-command.js';
-import { registerExplainCommand } from '../explain/explain-command.js';
-import { registerInitCommand } from '../scaffold/init-command.js';
-import { ConfigError, loadServeConfig } from './config.js';
-import { envName, flagName, SERVE_SETTINGS, type Setting } from './settings.js';
-import { registerSumdbCommand } from './sumdb-key-command.js';
-import { registerTokenCommand } from './token-command.js';
+import { Command } from 'commander';
+import { ConfigError } from './config-error.js';
 import { VERSION } from './version.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in the order help lists them, each loaded only when needed: a command's libraries (the YAML
+ * and Dockerfile parsers of doctor, the server's of serve) would otherwise add to every other command's start,
+ * and `cache restore` runs on every CI job, where its start-up is part of the time it saves.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./serve-command.js')).registerServeCommand,
+  explain: async () => (await import('../explain/explain-command.js')).registerExplainCommand,
+  doctor: async () => (await import('../doctor/doctor-command.js')).registerDoctorCommand,
+  init: async () => (await import('../scaffold/init-command.js')).registerInitCommand,
+  sumdb: async () => (await import('./sumdb-key-command.js')).registerSumdbCommand,
+  token: async () => (await import('./token-command.js')).registerTokenCommand,
+  cache: async () => (await import('../cachectl/cache-command.js')).registerCacheCommand,
+};
 
 const program = new Command('modgate')
   .description('Go module downloads that do not fail or repeat in Docker builds and CI')
   .version(VERSION);
 
-const serveCommand = program
-  .command('serve')
-  .description(
-    'Run a caching Go module proxy (GOPROXY protocol) in front of upstream proxies.\n' +
-      'Settings come from flags, then MODGATE_* environment variables, then a YAML file (--config), then defaults.',
-  )
-  .option('--config <file>', 'YAML file of settings (env: MODGATE_CONFIG)');
-for (const [name, setting] of Object.entries(SERVE_SETTINGS) as [string, Setting<unknown>][]) {
-  serveCommand.addOption(
-    new Option(`${flagName(setting.key)} <value>`, `${setting.description} (env: ${envName(setting.key)})`)
-      .default(undefined, describeDefault(name, setting.default))
-      .argParser((value) => value),
-  );
-}
-serveCommand.action(async (flags: Record<string, string | undefined>) => {
-  const config = loadServeConfig({
-    flags,
-    env: process.env,
-    file: flags.config ?? process.env.MODGATE_CONFIG,
-  });
-  // Loaded only here: the server's libraries would otherwise add a second to every other command's start.
-  const { serve } = await import('./serve.js');
-  await serve(config);
-});
-
-registerExplainCommand(program);
-registerDoctorCommand(program);
-registerInitCommand(program);
-registerSumdbCommand(program);
-registerTokenCommand(program);
-registerCacheCommand(program);
-
-function describeDefault(name: string, value: unknown): string {
-  if (name.endsWith('Ttl') || name.endsWith('Timeout') || name === 'staleWhileRevalidate')
-    return `${Number(value) / 1000}s`;
-  if (name === 'memoryCache') return `${Number(value) >> 20}MiB`;
-  return String(value);
+async function main(): Promise<void> {
+  // A named command registers alone; help, --version and unknown commands see them all.
+  const named = process.argv[2];
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
+  await program.parseAsync(process.argv);
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`modgate: ${err.message}\n`);
     process.exit(2);

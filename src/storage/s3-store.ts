@@ -59,10 +59,7 @@ export interface S3StoreOptions {
   listPageSize?: number;
 }
 
-/** The region when none is configured: the AWS SDK's own variables, else us-east-1, which S3-compatible services accept. */
-export function defaultS3Region(env: NodeJS.ProcessEnv): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
+export { defaultS3Region } from './s3-region.js';
 
 const DEFAULT_PART_SIZE = 8 << 20;
 const MAX_CONNECTIONS = 256;

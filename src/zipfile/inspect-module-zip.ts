@@ -25,6 +25,15 @@ export interface ModuleZipSummary {
   uncompressedBytes: number;
 }
 
+/**
+ * Receives every file of the zip while it is checked, so that it can be extracted in the same pass instead of
+ * being inflated a second time. Names are relative to the module root (`M@V/` taken off), already held to
+ * Go's file path rules; what was written must be thrown away when the inspection throws.
+ */
+export interface ZipFileSink {
+  open(name: string): Promise<{ write(chunk: Uint8Array): Promise<unknown>; close(): Promise<void> }>;
+}
+
 interface NamedEntry {
   name: string;
   uncompressedSize: number;
@@ -39,17 +48,18 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Checks a module zip as the go command's CheckZip and Unzip would, and hashes it as HashZip does. A zip up to
  * 8 MiB is read whole and each member inflated in one call; a larger one is read member by member as
- * streams, so memory stays flat whatever it holds, apart from the root go.mod.
+ * streams, so memory stays flat whatever it holds, apart from the root go.mod. A caller that holds the zip's
+ * bytes already passes them as `data` (`zipPath` then only names the zip in messages).
  * Throws ZipRuleError for broken rules, and "not a valid zip file" for what is no zip at all.
  */
 export async function inspectModuleZip(
   zipPath: string,
   modulePath: string,
   version: string,
-  options: { inMemoryLimit?: number } = {},
+  options: { inMemoryLimit?: number; extract?: ZipFileSink; data?: Buffer } = {},
 ): Promise<ModuleZipSummary> {
   checkModuleVersion(modulePath, version);
-  const { size } = await stat(zipPath);
+  const size = options.data?.length ?? (await stat(zipPath)).size;
   if (size > MAX_ZIP_FILE) {
     throw new ZipRuleError([
       {
@@ -59,7 +69,9 @@ export async function inspectModuleZip(
     ]);
   }
   // Small zips (most modules) are read whole and each member inflated in one call; larger ones stream.
-  const whole = size <= (options.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await readFile(zipPath) : undefined;
+  const whole =
+    options.data ??
+    (size <= (options.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await readFile(zipPath) : undefined);
   const zip = await openOrExplain(zipPath, whole);
   try {
     const { entries, problems } = await readDirectory(zip, zipPath);
@@ -72,16 +84,32 @@ export async function inspectModuleZip(
     }
     if (problems.length > 0) throw new ZipRuleError(problems);
 
-    const goModName = `${modulePath}@${version}/go.mod`;
+    const prefix = `${modulePath}@${version}/`;
+    const goModName = `${prefix}go.mod`;
+    const isFile = new Set(files);
     const hashed: Array<{ name: string; sha256: Uint8Array }> = [];
     let goMod: Buffer | undefined;
     let uncompressedBytes = 0;
     // HashZip covers every entry as stored, directories and a bare `M@V/` included.
     for (const e of entries) {
       const keep = e.name === goModName ? ([] as Buffer[]) : undefined;
-      const sha256 = whole
-        ? digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), keep)
-        : await digestEntry(zip, e, zipPath, keep);
+      const out =
+        options.extract && isFile.has(e)
+          ? await options.extract.open(e.name.slice(prefix.length))
+          : undefined;
+      let sha256: Uint8Array;
+      try {
+        if (whole) {
+          const data: Buffer[] = [];
+          sha256 = digestInMemory(whole, e.name, e.entry, (detail) => corrupt(zipPath, detail), data);
+          if (keep) keep.push(...data);
+          if (out) await out.write(data[0]!);
+        } else {
+          sha256 = await digestEntry(zip, e, zipPath, keep, out);
+        }
+      } finally {
+        await out?.close();
+      }
       hashed.push({ name: e.name, sha256 });
       uncompressedBytes += e.uncompressedSize;
       if (keep) goMod = Buffer.concat(keep);
@@ -130,13 +158,14 @@ function readDirectory(
 
 /**
  * Streams one member through SHA-256, holding it to its declared size and CRC-32 as Go's archive/zip
- * reader does (a zero CRC is not checked, like Go). `keep` collects the bytes when given.
+ * reader does (a zero CRC is not checked, like Go). `keep` collects the bytes and `out` is given them, if any.
  */
 async function digestEntry(
   zip: ZipFile,
   e: NamedEntry,
   zipPath: string,
   keep: Buffer[] | undefined,
+  out: { write(chunk: Uint8Array): Promise<unknown> } | undefined,
 ): Promise<Buffer> {
   const hash = createHash('sha256');
   let crc = 0;
@@ -154,6 +183,7 @@ async function digestEntry(
       hash.update(chunk);
       crc = crc32(chunk, crc);
       keep?.push(chunk);
+      await out?.write(chunk);
     }
   } catch (err) {
     // yauzl's own size guard (validateEntrySizes) can fire first; report it like ours.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { writeModuleZip } from '../../src/zipfile/write-module-zip.js';
@@ -52,6 +52,19 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs `modgate cache ...` in `cwd` as a user would, with go on PATH and the sandbox's go environment. */
+export async function runCache(
+  go: GoSandbox,
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const goEnv = go.env(env);
+  goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
+  const run = await runModgate(['cache', ...args], { cwd, env: goEnv, timeoutMs: 120_000 });
+  return { ...run, code: run.code ?? -1 };
+}
+
 /**
  * A Go project depending on fixture modules served by a request-counting upstream, its own go sandbox (module
  * cache, GOPATH), and a directory for cache stores: what a CI job has, minus the network.
@@ -101,15 +114,8 @@ export class CacheProject {
   }
 
   /** Runs `modgate cache ...` as a user would, with go on PATH and the sandbox's go environment. */
-  async cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-    const goEnv = this.go.env(env);
-    goEnv.PATH = `${dirname(goBinary())}${delimiter}${goEnv.PATH}`;
-    const run = await runModgate(['cache', ...args], {
-      cwd: this.projectDir,
-      env: goEnv,
-      timeoutMs: 120_000,
-    });
-    return { ...run, code: run.code ?? -1 };
+  cache(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return runCache(this.go, this.projectDir, args, env);
   }
 
   /** Like `cache`, parsing the --json report (which must be there whatever the exit status). */
@@ -153,4 +159,11 @@ export interface RestoreJson {
   misses: Array<{ module: string; version: string; file: string }>;
   errors: Array<{ module: string; version: string; message: string }>;
   check: { ok: boolean; output: string } | null;
+}
+
+/** chmod u+w on every directory below `root`, so that a module cache go (or restore) made read-only can be deleted. */
+export async function makeWritable(root: string): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  await chmod(root, 0o755).catch(() => {});
+  for (const entry of entries) if (entry.isDirectory()) await makeWritable(join(root, entry.name));
 }

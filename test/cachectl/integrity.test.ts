@@ -43,6 +43,8 @@ describe('cache restore and save refuse what does not match go.sum', () => {
     assert.equal(result.report.errors.length, 1);
     assert.match(result.stderr, TAMPERED_ZIP_REFUSED);
     assert.deepEqual(await p.depFilesRestored(), []);
+    // Nor is anything of it extracted: the files were written as they were checked, and removed when refused.
+    assert.deepEqual(await readdir(join(p.go.modCache, 'example.com')), ['app']);
     // The other module is restored whole.
     const lib = await readdir(join(p.go.modCache, 'cache/download/example.com/app/lib/@v'));
     assert.deepEqual(lib.sort(), ['v1.0.0.info', 'v1.0.0.mod', 'v1.0.0.zip', 'v1.0.0.ziphash']);
