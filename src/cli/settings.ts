@@ -254,8 +254,8 @@ export const SERVE_SETTINGS = {
     key: 'gitWatch',
     description:
       'repositories used within this long are refreshed in the background every gitRefreshInterval, and the new versions found there are fetched and stored before anyone asks ("0" to refresh only on requests)',
-    default: 24 * 3_600_000,
-    expected: 'a duration such as 24h, or 0',
+    default: 3_600_000,
+    expected: 'a duration such as 1h, or 0',
     parse: duration,
   },
   privateChecksumDb: {

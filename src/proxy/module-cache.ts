@@ -121,8 +121,8 @@ export class ModuleCache {
 
   async mod(module: string, version: string): Promise<Answer> {
     const answer = await this.artifact(module, requireCanonical(module, version, 'mod'), 'mod');
-    // A crash between storing a .mod and listing it would leave the version unlisted for good; the first
-    // request for it in each process repairs that (later ones take the warm path and never get here).
+    // A version is listed once a client has asked for its .mod (not when it was only prepared, nor when a
+    // crash came between storing and listing); later requests take the warm path and never get here.
     if (!(await this.localVersions(module)).includes(version)) await this.addToLocalList(module, version);
     return answer;
   }
@@ -131,11 +131,13 @@ export class ModuleCache {
     return this.artifact(module, requireCanonical(module, version, 'zip'), 'zip');
   }
 
-  /** Fetches, verifies and stores all three artifacts of a canonical version, as a client asking would. */
+  /**
+   * Fetches, verifies and stores all three artifacts of a canonical version, as a client asking would, but
+   * leaves it out of the local version list until a client asks for its .mod: a tag pushed by mistake and
+   * deleted at once must not stay listed because modgate prepared it meanwhile.
+   */
   async prepare(module: string, version: string): Promise<void> {
-    await this.info(module, version);
-    await this.mod(module, version);
-    await this.zip(module, version);
+    for (const kind of ['info', 'mod', 'zip'] as const) await this.artifact(module, version, kind);
   }
 
   /**
@@ -215,7 +217,6 @@ export class ModuleCache {
         return stored && validateGoMod(stored, module, version);
       });
     }
-    await this.addToLocalList(module, version);
   }
 
   private async ingestZip(module: string, version: string): Promise<void> {

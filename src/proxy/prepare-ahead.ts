@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import { inBackground } from '../sources/background.js';
 
 /** Versions waiting at most: a refresh that finds thousands of new tags prepares the first ones only. */
 const MAX_PENDING = 10_000;
@@ -28,7 +29,7 @@ export class PrepareAhead {
     this.pending.add(key);
     void this.limit(async () => {
       try {
-        await this.prepare(module, version);
+        await inBackground(() => this.prepare(module, version));
       } catch (err) {
         // The module path stays out of the log line: it may be private.
         this.logger.debug({ err: (err as Error).name }, 'preparing a version ahead failed');

@@ -38,7 +38,10 @@ export function moduleZipStream(
     zip.addBuffer(bytes, prefix + path, options);
   }
   zip.end();
-  return zip.outputStream as Readable;
+  const output = zip.outputStream as Readable;
+  // A file that cannot be read (its work directory gone) fails the stream, not the process.
+  zip.on('error', (err: Error) => output.destroy(err));
+  return output;
 }
 
 /** moduleZipStream, written to a file. */

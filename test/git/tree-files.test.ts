@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,14 @@ import { GitRunner } from '../../src/sources/git/git-runner.js';
 import { ObjectReader } from '../../src/sources/git/object-reader.js';
 import { readTreeFiles } from '../../src/sources/git/tree-files.js';
 import { GitFixture } from '../helpers/git-fixture.js';
+
+const GIT_IDENTITY = {
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+};
 
 /** What `git archive` puts in its tar for a directory: regular files and symlinks with their bytes. */
 async function archived(runner: GitRunner, gitDir: string, commit: string, dir: string) {
@@ -88,6 +97,33 @@ describe('reading a tree as git archive would give it', () => {
     assert.equal(await read(below, 'nowhere'), undefined);
     assert.equal(await read(below, 'a.go'), undefined, 'a file is not a directory');
     assert.equal(await read(below, 'sub', 10), undefined);
+  });
+
+  test('a zero-padded tree mode, which git reads as a number, is still a directory', async () => {
+    const git = (args: string[], input?: Buffer) =>
+      new Promise<string>((resolve, reject) => {
+        const child = execFile(
+          'git',
+          ['--git-dir', fixture.bareDir, ...args],
+          { encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } },
+          (err, stdout) => (err ? reject(err) : resolve(stdout.trim())),
+        );
+        child.stdin!.end(input);
+      });
+    const blob = await git(['hash-object', '-w', '--stdin'], Buffer.from('package sub\n'));
+    const inner = await git(['mktree'], Buffer.from(`100644 blob ${blob}\ts.go\n`));
+    const entry = (mode: string, name: string, hash: string) =>
+      Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(hash, 'hex')]);
+    // fsck only warns about `040000`, and real repositories have it.
+    const raw = Buffer.concat([entry('100644', 'a.go', blob), entry('040000', 'sub', inner)]);
+    const tree = await git(['hash-object', '-t', 'tree', '--literally', '-w', '--stdin'], raw);
+    const commit = await git(['commit-tree', tree, '-m', 'padded']);
+    const want = await archived(runner, fixture.bareDir, commit, '');
+    assert.deepEqual(
+      want.map((f) => f.path),
+      ['a.go', 'sub/s.go'],
+    );
+    assert.deepEqual(await read(commit, ''), want);
   });
 
   test('the reader answers pipelined reads in order, and missing names as undefined', async () => {

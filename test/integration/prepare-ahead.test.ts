@@ -67,7 +67,11 @@ describe('versions from git are prepared ahead of requests', () => {
       await repo.tag(version);
       await repo.publish();
     };
-    return { modgate, stored, release, module: `git.corp.example/${name}` };
+    const deleteTag = async (version: string) => {
+      await repo.deleteTag(version);
+      await repo.publish();
+    };
+    return { modgate, stored, release, deleteTag, module: `git.corp.example/${name}` };
   }
 
   test('the .info of a version has its .mod and .zip made without being asked', async () => {
@@ -77,18 +81,31 @@ describe('versions from git are prepared ahead of requests', () => {
     await eventually('the zip of v1.0.0 is stored', () => stored('v1.0.0', 'zip') && stored('v1.0.0', 'mod'));
   });
 
-  test('a new tag of a repository in use is fetched and prepared in the background, then served', async () => {
-    const { modgate, stored, release, module } = await serve('watched');
-    assert.equal((await recordedFetch(`${modgate.url}/${module}/@v/list`)).status, 200);
+  test('a new tag of a repository in use is prepared in the background, and listed once a client asks', async () => {
+    // Lists straight from the source, so that what modgate itself lists shows.
+    const { modgate, stored, release, deleteTag, module } = await serve(
+      'watched',
+      '--list-ttl',
+      '0s',
+      '--stale-while-revalidate',
+      '0s',
+    );
+    const list = async () => (await recordedFetch(`${modgate.url}/${module}/@v/list`)).text();
+    assert.equal(await list(), 'v1.0.0\n');
     await release('v1.1.0');
     await eventually('v1.1.0 is stored with no request for it', () => stored('v1.1.0', 'zip'));
     assert.ok(stored('v1.1.0', 'info') && stored('v1.1.0', 'mod'));
     assert.ok(!stored('v1.0.0', 'zip'), 'versions that were there before are left to the clients');
+    // The tag was a mistake and is deleted: having prepared it does not keep it listed.
+    await deleteTag('v1.1.0');
+    await setTimeout(1_100); // past the refresh interval
+    assert.equal(await list(), 'v1.0.0\n');
     const result = await go.run(['mod', 'download', '-json', `${module}@v1.1.0`], {
       env: { GOPROXY: modgate.url, GOSUMDB: 'off', GOPRIVATE: '' },
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(parseJsonStream<Download>(result.stdout)[0]!.Sum!, /^h1:/);
+    assert.equal(await list(), 'v1.0.0\nv1.1.0\n', 'a version a client downloaded stays listed');
   });
 
   test('with --git-watch 0 a repository is only asked on requests', async () => {

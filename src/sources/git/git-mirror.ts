@@ -43,8 +43,8 @@ type LocalRead = { out: Buffer } | { err: GitError };
 
 /**
  * Answers of read-only commands on mirrors (for-each-ref, merge-base), shared by all mirrors of the process.
- * They depend only on a mirror's refs and objects, and objects are only ever added, so an answer is keyed by
- * the refs it was read under and stays true for as long as the mirror holds those refs. Resolving a
+ * They depend only on a mirror's refs and the objects those reach, which stay while the refs do, so an answer
+ * is keyed by the refs it was read under and stays true for as long as the mirror holds those refs. Resolving a
  * pseudo-version asks the same few questions many times; without this each of them is a git process.
  */
 const LOCAL_READS = new LRUCache<string, LocalRead>({
@@ -64,6 +64,8 @@ export class GitMirror {
   /** A digest of the refs the mirror holds, which keys its cached reads; unset before the first refresh. */
   private refsDigest: string | undefined;
   private initialized = false;
+  /** When a listed commit the mirror lacked last made it read the refs again. */
+  private healedAt = 0;
   private readonly objects: ObjectReader;
   /** When a request last needed the mirror: the background refresh keeps recently used mirrors fresh. */
   lastUsed = 0;
@@ -98,16 +100,17 @@ export class GitMirror {
   private async refresh(): Promise<Map<string, string>> {
     // ls-remote needs no repository, and a new mirror holds nothing to compare with what it lists: the
     // mirror is made and fetched while the remote answers.
-    const [listing, created] = await Promise.all([
-      this.runner.run(['ls-remote', '-q', '--', this.url], { repo: this.url, network: true }),
-      this.init().then(async (created) => {
-        if (!created) return false;
-        // cat-file starts while the fetch runs; it looks for new objects when it misses one.
-        this.objects.open();
-        await this.fetch(true);
-        return true;
-      }),
-    ]);
+    const listed = this.runner.run(['ls-remote', '-q', '--', this.url], { repo: this.url, network: true });
+    const creating = this.init().then(async (created) => {
+      if (!created) return false;
+      // cat-file starts while the fetch runs; it looks for new objects when it misses one.
+      this.objects.open();
+      await this.fetch(true);
+      return true;
+    });
+    // Both end before either failure is thrown: the mirror's lock must not go while a first fetch runs.
+    await Promise.allSettled([listed, creating]);
+    const [listing, created] = [await listed, await creating];
     const { refs, unpeeled } = parseLsRemote(listing.toString('utf8'));
     // A push between a new mirror's fetch and the listing is caught when a listed commit is missing (statIn).
     const local = created ? unpeeled : await this.localRefs();
@@ -264,8 +267,16 @@ export class GitMirror {
     const named = ref !== '' && ref !== 'HEAD' ? ref : '';
     const info = await this.statLocal(rev, hash || rev, refs).catch((err: unknown) => {
       // The remote listed the commit, yet the mirror lacks it (a push landed between a new mirror's fetch
-      // and its listing): the next look at the refs fetches again.
-      if (hash !== '' && err instanceof UnknownRevisionError) this.snapshot = undefined;
+      // and its listing): the next look at the refs fetches again. Once per refresh interval, since a listed
+      // ref may also name something that is no commit at all.
+      if (
+        hash !== '' &&
+        err instanceof UnknownRevisionError &&
+        Date.now() - this.healedAt >= this.refreshIntervalMs
+      ) {
+        this.healedAt = Date.now();
+        this.snapshot = undefined;
+      }
       throw err;
     });
     if (ref === '' && !(await this.reachable(info.name)))
@@ -430,12 +441,13 @@ function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   return true;
 }
 
-/** The committer time of a raw commit object, in seconds (`%ct`). */
+/** The committer time of a raw commit object, in seconds: the number after the last `>` (as `%ct` reads it). */
 function committerTime(commit: Buffer): number {
-  const headers = commit.toString('utf8', 0, Math.max(0, commit.indexOf('\n\n')));
+  const end = commit.indexOf('\n\n');
+  const headers = commit.toString('utf8', 0, end < 0 ? commit.length : end);
   const committer = headers.split('\n').find((line) => line.startsWith('committer '));
-  const seconds = Number(committer?.split(' ').at(-2));
-  if (!Number.isSafeInteger(seconds)) throw new Error('a commit without a committer time');
+  const seconds = Number(/>\s*(\d+)/.exec(committer?.slice(committer.lastIndexOf('>')) ?? '')?.[1]);
+  if (!Number.isSafeInteger(seconds)) throw new UnknownRevisionError('a commit without a committer time');
   return seconds;
 }
 

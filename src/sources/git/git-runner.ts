@@ -183,6 +183,8 @@ function isolatedEnv(config: Readonly<Record<string, string>>, extra: Readonly<R
     HOME: process.env.HOME ?? '/nonexistent',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
+    // Nor the host's attributes files: a zip read from the tree and one from git archive must agree.
+    GIT_ATTR_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: 'false',
     SSH_ASKPASS: 'false',
@@ -191,7 +193,7 @@ function isolatedEnv(config: Readonly<Record<string, string>>, extra: Readonly<R
     LC_ALL: 'C',
     ...extra,
   };
-  const entries = Object.entries(config);
+  const entries = Object.entries({ 'core.attributesFile': '/dev/null', ...config });
   env.GIT_CONFIG_COUNT = String(entries.length);
   entries.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
 import type { Dispatcher } from 'undici';
 import { InvalidVersionError } from '../../gomod/errors.js';
+import { isBackground } from '../background.js';
 import { NotFoundError, UpstreamError } from '../errors.js';
 import type { NewVersionsListener, Source } from '../source.js';
 import { CodeRepo, ModuleDirError } from './code-repo.js';
@@ -21,9 +22,13 @@ import { buildModuleZip, CreateZipError } from './module-zip.js';
 import { infoJson } from './origin.js';
 import { NoMatchingVersionError, queryVersion } from './query.js';
 import { RepoLookupError, type RepoMapping, RepoResolver } from './repo-root.js';
+import { Semaphore } from './semaphore.js';
 
 /** Modules of one repository whose new versions a refresh looks for (a monorepo has a few dozen). */
 const MAX_MODULES_PER_MIRROR = 1_000;
+
+/** Zips built at once; each holds its files in memory while it streams. */
+const MAX_ZIP_BUILDS = 8;
 
 /** The background refresh looks at its mirrors at most this often, whatever the refresh interval. */
 const MIN_WATCH_TICK_MS = 1_000;
@@ -71,6 +76,7 @@ export class GitSource implements Source {
   private readonly served = new Map<GitMirror, Set<string>>();
   private readonly listeners = new Set<NewVersionsListener>();
   private watching: NodeJS.Timeout | undefined;
+  private readonly zipBuilds = new Semaphore(MAX_ZIP_BUILDS);
 
   constructor(private readonly options: GitSourceOptions) {
     this.credentials = credentialSettings(
@@ -119,7 +125,12 @@ export class GitSource implements Source {
     return this.answer(module, version, async (repo) => {
       const { hash, subdir } = await repo.zipSource(version);
       const workDir = join(this.options.dataDir, '_modgate', 'git-tmp', randomBytes(8).toString('hex'));
-      const cleanUp = () => rm(workDir, { recursive: true, force: true });
+      // Until its zip has streamed into the cache, a build holds up to 16 MiB of files in memory.
+      const release = await this.zipBuilds.acquire();
+      const cleanUp = () => {
+        release();
+        return rm(workDir, { recursive: true, force: true });
+      };
       try {
         const zip = await buildModuleZip({
           mirror: repo.mirror,
@@ -202,7 +213,9 @@ export class GitSource implements Source {
       ]).then(() => {});
       await this.started;
       const repo = await this.repo(module);
-      repo.mirror.lastUsed = Date.now();
+      // Preparing a repository's new versions is not using it: otherwise a repository tagged nightly would
+      // stay watched for good.
+      if (!isBackground()) repo.mirror.lastUsed = Date.now();
       const answer = await call(repo);
       this.remember(repo.mirror, module);
       return answer;

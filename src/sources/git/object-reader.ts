@@ -24,9 +24,9 @@ const IDLE_MS = 5_000;
 /**
  * Reads objects of one repository through one long-lived `git cat-file --batch`: a commit or a file of a
  * version costs a line on a pipe instead of a git process. Resolving a version reads a commit and a go.mod
- * or two, and starting a process costs far more than reading them. Objects are only ever added to a
- * mirror, and git looks for new packs when it misses one, so a reader started before a fetch sees the
- * fetched objects.
+ * or two, and starting a process costs far more than reading them. git looks for new packs when it misses
+ * an object, so a reader started before a fetch sees the fetched objects; objects are named by their
+ * contents, so one read from a pack that a later gc replaced is still right.
  */
 export class ObjectReader {
   private process: ReturnType<GitRunner['startPiped']> | undefined;
@@ -55,12 +55,12 @@ export class ObjectReader {
   read(name: string, maxBytes: number): Promise<GitObject | undefined> {
     if (/[\n\r\0]/.test(name)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
-      const started = this.process ?? this.start();
+      if (!this.process) this.start();
       clearTimeout(this.idle);
       this.queue.push({ name, maxBytes, resolve, reject });
       if (this.queue.length === 1) this.armTimeout();
       // Names asked for in the same tick (the files of a tree) go to git in one write.
-      if (this.outgoing.length === 0) queueMicrotask(() => this.flush(started));
+      if (this.outgoing.length === 0) queueMicrotask(() => this.flush());
       this.outgoing.push(name);
     });
   }
@@ -73,9 +73,10 @@ export class ObjectReader {
     }
   }
 
-  private flush(started: ReturnType<GitRunner['startPiped']>): void {
+  /** Writes the waiting names to the running git: fail() drops the names of a git it ends. */
+  private flush(): void {
     const names = this.outgoing.splice(0);
-    if (this.process === started && names.length > 0) started.child.stdin!.write(`${names.join('\n')}\n`);
+    if (this.process && names.length > 0) this.process.child.stdin!.write(`${names.join('\n')}\n`);
   }
 
   /** Bounds the wait for the answer at the head of the queue. */
@@ -89,12 +90,17 @@ export class ObjectReader {
     this.fail(new Error('the reader was closed'));
   }
 
-  private start(): ReturnType<GitRunner['startPiped']> {
+  private start(): void {
     const started = this.runner.startPiped(['cat-file', '--batch'], { repo: this.repo, gitDir: this.gitDir });
     this.process = started;
     const { child } = started;
     child.stdin!.on('error', () => {}); // a dead git shows as the end of stdout
+    // What git says on stderr (an ambiguous short hash lists its candidates) is not needed, but a pipe
+    // nobody reads fills up and blocks git.
+    child.stderr!.resume();
     child.stdout!.on('data', (chunk: Buffer) => {
+      // Output a killed git wrote before it died belongs to reads that have already failed.
+      if (this.process !== started) return;
       // Only a header line is ever left over between chunks, so this copies little.
       this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
       this.answer();
@@ -102,7 +108,6 @@ export class ObjectReader {
     child.stdout!.once('close', () => {
       if (this.process === started) this.fail(new Error('git cat-file exited'));
     });
-    return started;
   }
 
   /**
@@ -131,8 +136,13 @@ export class ObjectReader {
       if (eol < 0) return;
       const header = this.buffered.subarray(0, eol).toString('utf8');
       this.buffered = this.buffered.subarray(eol + 1);
-      // `<name> missing` and `<name> ambiguous` repeat the name as asked, spaces and all.
-      if (header === `${pending.name} missing` || header === `${pending.name} ambiguous`) {
+      // `<name> missing` and `<name> ambiguous` repeat the name as asked, spaces and all; newer git answers
+      // `<hash> submodule` for a path that is a gitlink.
+      if (
+        header === `${pending.name} missing` ||
+        header === `${pending.name} ambiguous` ||
+        /^[0-9a-f]+ submodule$/.test(header)
+      ) {
         this.settle().resolve(undefined);
         continue;
       }

@@ -33,7 +33,7 @@ export async function readTreeFiles(
   for (const name of dir === '' ? [] : dir.split('/')) {
     if (tree === undefined || hasAttributes(tree)) return undefined;
     const sub = tree.find((e) => e.name === name);
-    tree = sub?.mode === '40000' ? await readTree(objects, sub.hash) : undefined;
+    tree = sub?.kind === 'tree' ? await readTree(objects, sub.hash) : undefined;
   }
   if (tree === undefined) return undefined;
   const files: TreeFile[] = [];
@@ -47,10 +47,10 @@ export async function readTreeFiles(
     const share = Math.floor(budget / READ_WINDOW);
     const blobs = await Promise.all(batch.map(({ entry }) => objects.read(entry.hash, share)));
     for (const [i, blob] of blobs.entries()) {
-      if (blob?.content === undefined) return false;
+      if (blob?.type !== 'blob' || blob.content === undefined) return false;
       budget -= blob.content.length;
       const { path, entry } = batch[i]!;
-      files.push({ path, mode: entry.mode === '120000' ? 'symlink' : 'file', content: blob.content });
+      files.push({ path, mode: entry.kind === 'symlink' ? 'symlink' : 'file', content: blob.content });
     }
     return true;
   };
@@ -59,15 +59,15 @@ export async function readTreeFiles(
     let batch: { path: string; entry: TreeEntry }[] = [];
     for (const entry of entries) {
       const path = prefix + entry.name;
-      // A submodule (160000) is an empty directory in the archive, which holds no file.
-      if (entry.mode === '160000') continue;
-      if (entry.mode !== '40000') {
+      // A submodule is an empty directory in the archive, which holds no file.
+      if (entry.kind === 'gitlink') continue;
+      if (entry.kind !== 'tree') {
         batch.push({ path, entry });
         if (batch.length < READ_WINDOW) continue;
       }
       if (!(await readBlobs(batch))) return false;
       batch = [];
-      if (entry.mode === '40000') {
+      if (entry.kind === 'tree') {
         const sub = await readTree(objects, entry.hash);
         if (sub === undefined || !(await walk(sub, `${path}/`))) return false;
       }
@@ -78,13 +78,25 @@ export async function readTreeFiles(
 }
 
 interface TreeEntry {
-  mode: string;
+  kind: 'tree' | 'file' | 'symlink' | 'gitlink';
   name: string;
   hash: string;
 }
 
 function hasAttributes(entries: readonly TreeEntry[]): boolean {
   return entries.some((e) => e.name === '.gitattributes');
+}
+
+const KINDS = new Map<number, TreeEntry['kind']>([
+  [0o040000, 'tree'],
+  [0o100000, 'file'],
+  [0o120000, 'symlink'],
+  [0o160000, 'gitlink'],
+]);
+
+/** What an entry's mode says it is, read as git reads it (a number: `040000` is a tree too), or undefined. */
+function kindOf(mode: string): TreeEntry['kind'] | undefined {
+  return /^[0-7]+$/.test(mode) ? KINDS.get(Number.parseInt(mode, 8) & 0o170000) : undefined;
 }
 
 /**
@@ -101,8 +113,11 @@ async function readTree(objects: ObjectReader, name: string): Promise<TreeEntry[
     const space = raw.indexOf(0x20, at);
     const nul = raw.indexOf(0, space + 1);
     if (space < 0 || nul < 0 || nul + 1 + idBytes > raw.length) return undefined;
+    const kind = kindOf(raw.toString('latin1', at, space));
+    // An entry git archive would make something else of is left to git archive.
+    if (kind === undefined) return undefined;
     entries.push({
-      mode: raw.toString('latin1', at, space),
+      kind,
       name: raw.toString('utf8', space + 1, nul),
       hash: raw.toString('hex', nul + 1, nul + 1 + idBytes),
     });
