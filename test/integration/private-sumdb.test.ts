@@ -12,6 +12,15 @@ import { rawRequest } from '../helpers/raw-http.js';
 import { runModgate } from '../helpers/run-cli.js';
 
 const NAME = 'sum.corp.test';
+/** corp.example modules from `upstream`, logged in modgate's own checksum database NAME. */
+const privateDbFlags = (upstream: string) => [
+  '--private',
+  'corp.example',
+  '--private-upstream',
+  upstream,
+  '--private-checksum-db',
+  NAME,
+];
 const MODULES = ['a', 'b', 'c', 'd'].map((m) => ({ path: `corp.example/${m}`, version: 'v1.0.0' }));
 const DB_DIR = `_modgate/checksum-db/${NAME}`;
 
@@ -47,14 +56,7 @@ describe('private checksum database: go verifies private modules against modgate
 
   before(async () => {
     fixture = await ProxyFixture.start('private-sumdb', MODULES, {
-      args: (upstream) => [
-        '--private',
-        'corp.example',
-        '--private-upstream',
-        upstream,
-        '--private-checksum-db',
-        NAME,
-      ],
+      args: privateDbFlags,
     });
     go = await GoSandbox.create();
     const reference = await go.run(['mod', 'download', '-json', ...MODULES.map((m) => `${m.path}@v1.0.0`)], {
@@ -157,16 +159,7 @@ describe('private checksum database shared by two worker processes', () => {
 
   before(async () => {
     fixture = await ProxyFixture.start('private-sumdb-workers', modules, {
-      args: (upstream) => [
-        '--workers',
-        '2',
-        '--private',
-        'corp.example',
-        '--private-upstream',
-        upstream,
-        '--private-checksum-db',
-        NAME,
-      ],
+      args: (upstream) => ['--workers', '2', ...privateDbFlags(upstream)],
     });
     cacheDir = await mkdtemp(join(tmpdir(), 'modgate-sumdb-client-'));
   });

@@ -306,6 +306,9 @@ export class GitMirror {
     const commit = await this.objects.read(`${rev}^{commit}`, MAX_COMMIT_BYTES);
     if (!commit?.content) throw new UnknownRevisionError(`unknown revision ${rev}`);
     const hash = commit.hash;
+    const seconds = committerTime(commit.content);
+    if (!Number.isSafeInteger(seconds))
+      throw new UnknownRevisionError(`${rev}: commit ${hash} has no committer time git can read`);
     if (hash.startsWith(version)) version = hash;
     const tags: string[] = [];
     for (const [ref, id] of refs) if (id === hash && ref.startsWith('refs/tags/')) tags.push(ref.slice(10));
@@ -313,7 +316,7 @@ export class GitMirror {
     return {
       name: hash,
       short: hash.slice(0, 12),
-      time: new Date(committerTime(commit.content) * 1000),
+      time: new Date(seconds * 1000),
       version: tags.includes(version) ? version : hash,
       tags,
       origin: { VCS: 'git', URL: this.url, Hash: hash },
@@ -441,13 +444,12 @@ function sameRefs(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   return true;
 }
 
-/** The committer time of a raw commit object, in seconds: the number after the last `>` (as `%ct` reads it). */
+/** The committer time of a raw commit object, in seconds: the number after the last `>` (as `%ct` reads it); NaN if none. */
 function committerTime(commit: Buffer): number {
   const end = commit.indexOf('\n\n');
   const headers = commit.toString('utf8', 0, end < 0 ? commit.length : end);
   const committer = headers.split('\n').find((line) => line.startsWith('committer '));
   const seconds = Number(/>\s*(\d+)/.exec(committer?.slice(committer.lastIndexOf('>')) ?? '')?.[1]);
-  if (!Number.isSafeInteger(seconds)) throw new UnknownRevisionError('a commit without a committer time');
   return seconds;
 }
 

@@ -171,11 +171,6 @@ export class GitSource implements Source {
     ).unref();
   }
 
-  /** Stops the background refresh. */
-  close(): void {
-    clearInterval(this.watching);
-  }
-
   /**
    * One mirror at a time, so the background never takes more than one network slot. A failure is left for
    * the next request, which reports it to its client.

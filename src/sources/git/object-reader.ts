@@ -82,12 +82,15 @@ export class ObjectReader {
   /** Bounds the wait for the answer at the head of the queue. */
   private armTimeout(): void {
     clearTimeout(this.timeout);
-    this.timeout = setTimeout(() => this.fail(new Error('git cat-file stopped answering')), READ_TIMEOUT_MS);
+    this.timeout = setTimeout(
+      () => this.fail(new Error(`${this.repo}: git cat-file gave no answer in ${READ_TIMEOUT_MS / 1000} s`)),
+      READ_TIMEOUT_MS,
+    );
   }
 
   /** Ends the process; reads in flight fail. */
   close(): void {
-    this.fail(new Error('the reader was closed'));
+    this.fail(new Error(`${this.repo}: the git cat-file reader was closed`));
   }
 
   private start(): void {
@@ -106,7 +109,8 @@ export class ObjectReader {
       this.answer();
     });
     child.stdout!.once('close', () => {
-      if (this.process === started) this.fail(new Error('git cat-file exited'));
+      if (this.process === started)
+        this.fail(new Error(`${this.repo}: git cat-file exited (is git installed, and the mirror intact?)`));
     });
   }
 
