@@ -10,8 +10,13 @@ import { CATALOG_KEY, MAX_CATALOG, PackCatalog, packKey } from './pack-catalog.j
 
 /** Files of one pack closer than this are fetched in one request, the gap read and dropped. */
 const MAX_GAP = 256 << 10;
-/** The most one request reads into memory; a file larger than this is streamed on its own. */
-const MAX_RUN = 32 << 20;
+/**
+ * The most one request reads into memory; a file larger than this is streamed on its own. Small enough that
+ * the first files are being checked while later runs are still on the wire.
+ */
+const MAX_RUN = 2 << 20;
+/** Runs fetched ahead of the one being read: transfers overlap the checking, within a bounded memory. */
+const READ_AHEAD = 3;
 
 /**
  * What both sides of a packed backend hold: the backend underneath and its catalog as read when opened. A
@@ -47,6 +52,8 @@ interface Run {
   start: number;
   end: number;
   left: number;
+  /** Its place among the wanted runs, in the order the restore will read them. */
+  index?: number;
   data?: Promise<Buffer | undefined>;
 }
 
@@ -57,6 +64,7 @@ interface Run {
  */
 export class PackedReader extends OverCatalog<ReadBackend & RangeReader> implements ReadBackend {
   private readonly runs = new Map<string, Run>();
+  private readonly order: Run[] = [];
 
   static async open(inner: ReadBackend & RangeReader): Promise<PackedReader> {
     return new PackedReader(inner, ...(await OverCatalog.load(inner)));
@@ -78,7 +86,8 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
         const { offset, size } = this.catalog.get(key)!;
         const end = offset + size;
         if (!run || offset - run.end > MAX_GAP || end - run.start > MAX_RUN) {
-          run = { pack, start: offset, end, left: 0 };
+          run = { pack, start: offset, end, left: 0, index: this.order.length };
+          this.order.push(run);
         }
         run.end = Math.max(run.end, end);
         run.left++;
@@ -95,6 +104,7 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
       return this.inner.openRange(at.pack, { start: at.offset, end: at.offset + at.size - 1 });
     }
     run.data ??= this.fetch(run);
+    if (run.index !== undefined) this.readAhead(run.index);
     const data = await run.data;
     // Every file of the run handed out: its bytes can go.
     if (--run.left === 0) run.data = undefined;
@@ -105,6 +115,17 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
 
   async close(): Promise<void> {
     await this.inner.close();
+  }
+
+  /** Starts the requests of the next READ_AHEAD wanted runs that are not under way yet. */
+  private readAhead(index: number): void {
+    for (const ahead of this.order.slice(index + 1, index + 1 + READ_AHEAD)) {
+      if (ahead.left > 0 && !ahead.data) {
+        ahead.data = this.fetch(ahead);
+        // Nobody waits on it yet: a failure is reported when a file of the run is opened, not as unhandled.
+        ahead.data.catch(() => {});
+      }
+    }
   }
 
   private async fetch(run: Run): Promise<Buffer | undefined> {
