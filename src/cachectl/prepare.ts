@@ -42,10 +42,27 @@ export async function prepare(
   backendSpec: string,
 ): Promise<Prepared | undefined> {
   try {
-    const { entries } = await readProjectSums(options.project, process.env);
-    const { dir: moduleCache, goflags } = await moduleCacheSettings(options.gomodcache, process.env);
     const { s3Endpoint, s3Region, s3ForcePathStyle } = options;
-    const backend = await openBackend(backendSpec, command, { s3Endpoint, s3Region, s3ForcePathStyle });
+    const open = () => openBackend(backendSpec, command, { s3Endpoint, s3Region, s3ForcePathStyle });
+    // A restore opens its backend (a first request, to S3 or a server) while go.sum and `go env` are read: each
+    // is a good part of a small restore's time. A save opens it only once they are good, since opening a
+    // directory for saving creates it, and bad input must change nothing.
+    const opening = command === 'restore' ? open() : undefined;
+    // Its failure is reported by the await below, unless go.sum's comes first.
+    opening?.catch(() => {});
+    let found: [Awaited<ReturnType<typeof readProjectSums>>, Awaited<ReturnType<typeof moduleCacheSettings>>];
+    try {
+      found = await Promise.all([
+        readProjectSums(options.project, process.env),
+        moduleCacheSettings(options.gomodcache, process.env),
+      ]);
+    } catch (err) {
+      // An opened backend must not keep the process alive after the error.
+      opening?.then((backend) => backend.close()).catch(() => {});
+      throw err;
+    }
+    const [{ entries }, { dir: moduleCache, goflags }] = found;
+    const backend = await (opening ?? open());
     return {
       projectDir: options.project,
       modules: entries.map(moduleFiles),
