@@ -20,16 +20,24 @@ export interface RangeReader {
   openRange(key: string, range: ByteRange): Promise<Readable | undefined>;
 }
 
+/** A backend whose objects can be replaced only if nobody changed them since they were read. */
+export interface ConditionalReplace {
+  /** The object's bytes and its ETag now, or undefined when there is none. */
+  openTagged(key: string): Promise<{ body: Readable; etag: string } | undefined>;
+  /**
+   * Puts the staged file under key only if the object still has `etag` (undefined: is still absent); returns
+   * 'changed', writing nothing, otherwise. The staged file is consumed either way.
+   */
+  replaceIf(key: string, staged: string, etag: string | undefined): Promise<'replaced' | 'changed'>;
+}
+
 /** Where `cache save` writes module files: a directory, S3, any Store. */
 export interface WriteBackend extends ReadBackend {
   has(key: string): Promise<boolean>;
   /** A fresh local path to copy a file to before `put`. */
   stagingFile(): string;
-  /**
-   * Stores a staged file under key unless something is already there (or whatever is there, with `replace`);
-   * the staged file may be consumed.
-   */
-  put(key: string, staged: string, options?: { replace?: boolean }): Promise<PutResult>;
+  /** Stores a staged file under key unless something is already there; the staged file may be consumed. */
+  put(key: string, staged: string): Promise<PutResult>;
   /** Makes durable what `put` accepted, if it only set it aside; returns the bytes uploaded besides the files. */
   flush?(): Promise<number>;
 }
@@ -47,7 +55,7 @@ export function isWritable(backend: ReadBackend): backend is WriteBackend {
  * Any Store as a cache backend. Stores use the `cache/download` layout already, so a directory store is itself
  * a GOPROXY=file:// tree, and an S3 store needs nothing more than its connections closed when done.
  */
-export class StoreBackend implements WriteBackend, RangeReader {
+export class StoreBackend implements WriteBackend, RangeReader, ConditionalReplace {
   constructor(
     private readonly store: Store,
     readonly name: string,
@@ -67,16 +75,34 @@ export class StoreBackend implements WriteBackend, RangeReader {
     return (await this.store.stat(key)) !== undefined;
   }
 
+  async openTagged(key: string): Promise<{ body: Readable; etag: string } | undefined> {
+    const found = await this.store.read(key);
+    return found && { body: found.body, etag: found.info.etag };
+  }
+
+  /** On a store without conditional writes (a directory), the object is replaced whatever it holds. */
+  async replaceIf(key: string, staged: string, etag: string | undefined): Promise<'replaced' | 'changed'> {
+    const store = this.store;
+    if (store.replaceIf) return this.consuming(staged, () => store.replaceIf!(key, { file: staged }, etag));
+    await this.consuming(staged, () => store.put(key, { file: staged }, { ifAbsent: false }));
+    return 'replaced';
+  }
+
+  /** Runs a put of a staged file and removes the file after, whether the store consumed it or not. */
+  private async consuming<T>(staged: string, put: () => Promise<T>): Promise<T> {
+    try {
+      return await put();
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+
   stagingFile(): string {
     return stagingPath(this.store);
   }
 
-  async put(key: string, staged: string, options: { replace?: boolean } = {}): Promise<PutResult> {
-    try {
-      return await this.store.put(key, { file: staged }, { ifAbsent: !options.replace });
-    } finally {
-      await rm(staged, { force: true });
-    }
+  put(key: string, staged: string): Promise<PutResult> {
+    return this.consuming(staged, () => this.store.put(key, { file: staged }, { ifAbsent: true }));
   }
 
   async close(): Promise<void> {

@@ -4,8 +4,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setTimeout } from 'node:timers/promises';
 import type { PutResult } from '../storage/store.js';
-import type { RangeReader, ReadBackend, WriteBackend } from './backend.js';
+import type { ConditionalReplace, RangeReader, ReadBackend, WriteBackend } from './backend.js';
 import { CATALOG_KEY, MAX_CATALOG, PackCatalog, packKey } from './pack-catalog.js';
 
 /** Files of one pack closer than this are fetched in one request, the gap read and dropped. */
@@ -36,13 +37,17 @@ abstract class OverCatalog<B extends ReadBackend & RangeReader> {
   }
 
   protected static async load(inner: ReadBackend): Promise<[PackCatalog, string | undefined]> {
-    const body = await inner.open(CATALOG_KEY);
-    if (body === undefined) return [new PackCatalog(), undefined];
-    try {
-      return [PackCatalog.decode(await collect(body, MAX_CATALOG)), undefined];
-    } catch (err) {
-      return [new PackCatalog(), `${(err as Error).message}; ignoring it`];
-    }
+    return readCatalog(await inner.open(CATALOG_KEY));
+  }
+}
+
+/** A catalog's body (undefined: there is none yet) decoded, or an empty catalog and why it was unreadable. */
+async function readCatalog(body: Readable | undefined): Promise<[PackCatalog, string | undefined]> {
+  if (body === undefined) return [new PackCatalog(), undefined];
+  try {
+    return [PackCatalog.decode(await collect(body, MAX_CATALOG)), undefined];
+  } catch (err) {
+    return [new PackCatalog(), `${(err as Error).message}; ignoring it`];
   }
 }
 
@@ -144,13 +149,16 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
 /**
  * Saves into packs: `put` sets each checked file aside, `flush` writes them as one pack object named by its
  * SHA-256 and then the catalog with the pack added. `has` answers from the catalog, so a save uploads only
- * what no earlier save packed. Two saves at once may each replace the catalog: one's pack is then missed by
- * restores until a later save packs its files again; nothing wrong is ever restored.
+ * what no earlier save packed. Saves at once do not lose each other's packs: the catalog is replaced only if it
+ * is still the one read (S3 conditional writes), and otherwise read again, merged and tried again.
  */
-export class PackedWriter extends OverCatalog<WriteBackend & RangeReader> implements WriteBackend {
+export class PackedWriter
+  extends OverCatalog<WriteBackend & RangeReader & ConditionalReplace>
+  implements WriteBackend
+{
   private readonly pending: Array<{ key: string; path: string; size: number }> = [];
 
-  static async open(inner: WriteBackend & RangeReader): Promise<PackedWriter> {
+  static async open(inner: WriteBackend & RangeReader & ConditionalReplace): Promise<PackedWriter> {
     return new PackedWriter(inner, ...(await OverCatalog.load(inner)));
   }
 
@@ -203,15 +211,34 @@ export class PackedWriter extends OverCatalog<WriteBackend & RangeReader> implem
     }
     const pack = packKey(hash.digest('hex'));
     await this.inner.put(pack, packFile);
-    // Read again just before replacing it, so that a save that finished meanwhile keeps its pack.
-    const [latest] = await OverCatalog.load(this.inner);
     this.catalog.add(pack, files);
-    this.catalog.merge(latest);
-    const encoded = this.catalog.encode();
-    const catalogFile = this.inner.stagingFile();
-    await writeFile(catalogFile, encoded);
-    await this.inner.put(CATALOG_KEY, catalogFile, { replace: true });
-    return encoded.length;
+    return this.publish(pack);
+  }
+
+  /**
+   * Replaces the catalog with one that lists every pack of the latest catalog plus this save's, only if no
+   * other save replaced it in between; else reads it again. Returns the size of the catalog written.
+   */
+  private async publish(pack: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.inner.openTagged(CATALOG_KEY);
+      const [latest] = await readCatalog(found?.body);
+      this.catalog.merge(latest);
+      const encoded = this.catalog.encode();
+      const catalogFile = this.inner.stagingFile();
+      await writeFile(catalogFile, encoded);
+      if ((await this.inner.replaceIf(CATALOG_KEY, catalogFile, found?.etag)) === 'replaced') {
+        return encoded.length;
+      }
+      if (attempt === CATALOG_ATTEMPTS) {
+        throw new Error(
+          `${CATALOG_KEY} kept changing under other saves (${attempt} attempts to add ${pack} to it): ` +
+            'the pack is stored but not listed, so the next save packs its files again',
+        );
+      }
+      // Apart, so that saves finishing together do not collide again in step.
+      await setTimeout(Math.random() * 100 * attempt);
+    }
   }
 
   async close(): Promise<void> {
@@ -219,6 +246,9 @@ export class PackedWriter extends OverCatalog<WriteBackend & RangeReader> implem
     await this.inner.close();
   }
 }
+
+/** Saves replacing the catalog at the same moment each get this many tries before giving up. */
+const CATALOG_ATTEMPTS = 8;
 
 /** A body's bytes, refusing more than `limit`. */
 async function collect(body: Readable, limit: number): Promise<Buffer> {

@@ -158,7 +158,7 @@ export class S3Store implements Store {
       for (let attempt = 0; ; attempt++) {
         try {
           if (inParts) await this.putInParts(key, body.file, options);
-          else await this.putWhole(key, body, size, options);
+          else await this.putWhole(key, body, size, options.ifAbsent ? { IfNoneMatch: '*' } : {});
           return 'created';
         } catch (err) {
           const status = httpStatus(err);
@@ -174,6 +174,24 @@ export class S3Store implements Store {
     }
   }
 
+  async replaceIf(key: string, body: PutBody, etag: string | undefined): Promise<'replaced' | 'changed'> {
+    try {
+      const size = 'file' in body ? (await stat(body.file)).size : body.bytes.length;
+      // The ETag bare, without its quotes: AWS S3 and MinIO take it either way, while Ceph RGW and DigitalOcean
+      // Spaces compare the header with the bare tag and refuse a quoted one as changed.
+      const condition = etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: etag.replaceAll('"', '') };
+      await this.putWhole(key, body, size, condition);
+      return 'replaced';
+    } catch (err) {
+      // 412: the object is no longer the one read; 409: a write to it is under way. Either way, read it again.
+      const status = httpStatus(err);
+      if (status === 412 || status === 409) return 'changed';
+      throw this.failure('put', key, err);
+    } finally {
+      if ('file' in body) await rm(body.file, { force: true });
+    }
+  }
+
   /**
    * One PutObject, streamed from a file or sent from memory. Its Content-MD5 lets the service refuse bytes
    * damaged on the way even when the SDK's own checksums are off.
@@ -182,7 +200,7 @@ export class S3Store implements Store {
     key: string,
     body: PutBody,
     size: number,
-    options: { ifAbsent: boolean },
+    condition: { IfNoneMatch?: string; IfMatch?: string },
   ): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
@@ -191,7 +209,7 @@ export class S3Store implements Store {
         Body: 'file' in body ? createReadStream(body.file) : body.bytes,
         ContentLength: size,
         ContentMD5: await md5Base64(body),
-        ...(options.ifAbsent ? { IfNoneMatch: '*' } : {}),
+        ...condition,
       }),
     );
   }

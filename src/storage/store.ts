@@ -35,6 +35,12 @@ export interface Store {
    * stored artifacts stay immutable.
    */
   put(key: string, body: PutBody, options: { ifAbsent: boolean }): Promise<PutResult>;
+  /**
+   * Replaces `key` only if it is still what the caller read: the object whose ETag is `etag`, or no object at
+   * all when `etag` is undefined. Writes nothing and returns 'changed' when another writer got there first.
+   * Only stores that can do this atomically have it (S3's conditional writes).
+   */
+  replaceIf?(key: string, body: PutBody, etag: string | undefined): Promise<'replaced' | 'changed'>;
   list(prefix: string): AsyncIterable<string>;
   delete(key: string): Promise<void>;
   /** A local directory for staging downloads before they are verified and put. */

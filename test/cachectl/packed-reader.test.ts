@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { StoreBackend } from '../../src/cachectl/backend.js';
 import { PackedReader, PackedWriter } from '../../src/cachectl/packed-backend.js';
@@ -20,11 +21,10 @@ class RecordingBackend extends StoreBackend {
   }
 }
 
-async function bytesOf(body: Readable | undefined): Promise<Buffer> {
+/** A file's bytes, from a pack that must have it. */
+function contents(body: Readable | undefined): Promise<Buffer> {
   assert.ok(body, 'the file is in the pack');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return buffer(body);
 }
 
 describe('a restore reads packs in runs, fetching ahead of the files being checked', () => {
@@ -54,11 +54,11 @@ describe('a restore reads packs in runs, fetching ahead of the files being check
     const backend = new RecordingBackend(store, 'test store');
     const reader = await PackedReader.open(backend);
     reader.want(files.map((f) => f.key));
-    assert.deepEqual(await bytesOf(await reader.open(files[0]!.key)), files[0]!.bytes);
+    assert.deepEqual(await contents(await reader.open(files[0]!.key)), files[0]!.bytes);
     const ahead = backend.ranges.length;
     assert.ok(ahead >= 3, `runs requested after the first open: ${ahead}`);
     for (const { key, bytes } of files.slice(1))
-      assert.deepEqual(await bytesOf(await reader.open(key)), bytes);
+      assert.deepEqual(await contents(await reader.open(key)), bytes);
     // Each run is requested once, and together they cover the pack without overlap.
     const covered = backend.ranges.reduce((sum, r) => sum + (r.end - r.start + 1), 0);
     assert.equal(covered, files.length * 700_000);
@@ -76,7 +76,7 @@ describe('a restore reads packs in runs, fetching ahead of the files being check
     await truncate(pack!, 4 * 700_000);
     const reader = await PackedReader.open(new StoreBackend(store, 'test store'));
     reader.want(files.map((f) => f.key));
-    assert.deepEqual(await bytesOf(await reader.open(files[0]!.key)), files[0]!.bytes);
+    assert.deepEqual(await contents(await reader.open(files[0]!.key)), files[0]!.bytes);
     // The runs started ahead have failed by now; nothing may have gone unhandled meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 50));
     await assert.rejects(reader.open(files.at(-1)!.key), /ends before byte/);
