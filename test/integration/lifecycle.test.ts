@@ -93,6 +93,17 @@ test('`modgate sumdb key` without a private database configured says how to conf
   assert.match(result.stderr, /no private checksum database is configured: pass --private-checksum-db/);
 });
 
+test('`modgate sumdb key --help` describes the command in one paragraph that wraps at the terminal width', async () => {
+  const result = await runModgate(['sumdb', 'key', '--help'], { env: { PATH: process.env.PATH } });
+  assert.equal(result.code, 0, result.stderr);
+  const paragraph = result.stdout.split('\n\n')[1]!;
+  const lines = paragraph.split('\n');
+  // Commander wraps at 80 columns when not on a terminal: every line but the last is filled, none broken early.
+  for (const line of lines.slice(0, -1))
+    assert.ok(line.length > 70, `a line broken early: ${JSON.stringify(line)}`);
+  assert.match(lines.join(' '), /with --url the value also names the database URL, for clients that reach/);
+});
+
 test('credentials in a bad setting never reach the error message', async () => {
   const result = await runModgate(['serve', '--upstream', 'https://bob:S3CRET@proxy.corp,ftp://x'], {
     env: { PATH: process.env.PATH },
