@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { generateKey } from '../../src/sumdb/note.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
 import { recordedFetch } from '../helpers/response-capture.js';
@@ -80,6 +81,17 @@ test('bad checksum database settings are refused with exit code 2 and what to wr
   );
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /privateChecksumDb = "sum\.corp\.example": .*also in "sumdb"/);
+  const otherKey = await run(
+    '--sumdb',
+    generateKey('sum.corp.example', Buffer.alloc(32, 1)).verifierKey,
+    '--checksum-db',
+    generateKey('sum.corp.example', Buffer.alloc(32, 2)).verifierKey,
+  );
+  assert.equal(otherKey.code, 2);
+  assert.match(
+    otherKey.stderr,
+    /checksumDb = .*the key of sum\.corp\.example differs from the one in "sumdb"/,
+  );
   const badName = await run('--private-checksum-db', 'Not A Name');
   assert.equal(badName.code, 2);
   assert.match(badName.stderr, /expected a host name/);
