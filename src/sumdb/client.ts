@@ -283,7 +283,7 @@ export class SumdbClient {
 
   /** Go's checkRecord: the hash logged at id, read through the tree's authenticated tiles, is the record's. */
   private async checkRecord(id: number, text: Buffer, tree: Tree, pending: PendingTiles): Promise<void> {
-    if (id >= tree.N) {
+    if (id < 0 || id >= tree.N) {
       throw this.security('record', `SECURITY ERROR\ncannot validate record ${id} in tree of size ${tree.N}`);
     }
     let hashes: Buffer[];

@@ -277,6 +277,20 @@ describe('SumdbClient against x/mod sumdb.Server', () => {
     assert.deepEqual(await snapshot(dir), before);
   });
 
+  test('a lookup whose record id is negative is a record security error, not a crash', async () => {
+    const server = await serve({ records: 3 });
+    const reports: string[] = [];
+    const ops = new HttpSumdbOps(await tempDir(), { onSecurityError: (m) => reports.push(m) });
+    const honest = ops.fetch.bind(ops);
+    ops.fetch = async (url) => {
+      const body = await honest(url);
+      return url.includes('/lookup/') ? Buffer.from(body.toString().replace(/^\d+\n/, '-1\n')) : body;
+    };
+    const c = new SumdbClient({ verifierKey: keys.verifierKey, baseUrl: server.url, ops });
+    const b = MODULES[1]!;
+    await expectSecurity(c.lookup(b.path, b.version), 'record', reports, /cannot validate record -1/);
+  });
+
   test('an unreachable server is a transient error naming the URL', async () => {
     const port = await new Promise<number>((done) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
