@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKey } from '../../src/sumdb/note.js';
@@ -150,19 +150,26 @@ describe('checksum database answers are authenticated before they are stored', (
     assert.deepEqual(answer, await honest('lookup/example.com/b@v1.0.0'));
   });
 
-  test('a corrupted stored tile is detected, replaced by an authenticated one, and go verifies', async () => {
-    const file = join(sumdbDir(), TILE);
-    const good = await readFile(file);
-    const bad = Buffer.from(good);
-    bad[bad.length - 1]! ^= 1;
-    await writeFile(file, bad);
-    const changedAt = (await stat(file)).mtimeMs;
+  test('a corrupted stored tile and lookup, as an older modgate may have left, are replaced, and go verifies', async () => {
+    const tile = join(sumdbDir(), TILE);
+    const lookup = join(sumdbDir(), 'lookup/example.com/a@v1.0.0');
+    const [goodTile, goodLookup] = [await readFile(tile), await readFile(lookup)];
+    await fixture.modgate.stop();
+    const badTile = Buffer.from(goodTile);
+    badTile[badTile.length - 1]! ^= 1;
+    await writeFile(tile, badTile);
+    // The record now claims another hash for the zip: well formed, signed head and all, but not what was logged.
+    await writeFile(lookup, goodLookup.toString().replace(' h1:', ' h1:X'));
+    await fixture.restart();
 
-    const result = await goDownload('example.com/c');
-    assert.equal(result.code, 0, result.stderr + result.stdout);
-    assert.deepEqual(await readFile(file), good, 'the stored tile is the authenticated one again');
-    assert.ok((await stat(file)).mtimeMs >= changedAt);
-    assert.ok((await rejections('tile', 'stored')) >= 1);
+    for (const module of ['example.com/c', 'example.com/a']) {
+      const result = await goDownload(module);
+      assert.equal(result.code, 0, result.stderr + result.stdout);
+    }
+    assert.deepEqual(await readFile(tile), goodTile, 'the stored tile is the authenticated one again');
+    assert.deepEqual(await readFile(lookup), await honest('lookup/example.com/a@v1.0.0'));
+    assert.equal(await rejections('tile', 'stored'), 1);
+    assert.equal(await rejections('record', 'stored'), 1);
     const log = await fixture.modgate.waitForLog('stored checksum database answers failed verification');
     assert.ok(log.includes(TILE), log);
   });
