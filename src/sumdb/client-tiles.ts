@@ -55,7 +55,7 @@ export class ClientTiles {
       height: () => this.height,
       readTiles: (tiles) => this.readTiles(tiles),
       saveTiles: (tiles, data) => {
-        tiles.forEach((t, i) => pending.tiles.set(tilePath(t), data[i]!));
+        for (const [i, t] of tiles.entries()) pending.tiles.set(tilePath(t), data[i]!);
       },
     };
   }
