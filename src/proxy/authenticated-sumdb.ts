@@ -98,9 +98,8 @@ export class AuthenticatedSumdb implements SumdbBackend {
       return { bytes, state: 'stored', immutable: true };
     }
     // The client caches tiles as wide as its tree makes them; the one asked for is stored as well.
-    if (before === undefined) await this.ops.writeCache(path, bytes);
-    else {
-      await this.ops.replaceCache(path, bytes);
+    await this.ops.writeCache(path, bytes);
+    if (before !== undefined) {
       this.report('stored', path, request.kind, 'the stored answer differed from the authenticated one');
     }
     return { bytes, state: 'fetched', immutable: true };

@@ -41,12 +41,11 @@ export class StoredSumdbOps implements SumdbClientOps {
     return this.store.readBytes(this.cacheKey(file)).catch(() => undefined);
   }
 
+  /**
+   * Only ever called with authenticated answers, so it replaces whatever is stored: a damaged file that the
+   * client passed over, or a wrong answer being repaired.
+   */
   async writeCache(file: string, data: Uint8Array): Promise<void> {
-    await this.store.put(this.cacheKey(file), { bytes: data }, { ifAbsent: true });
-  }
-
-  /** Puts an authenticated answer in place of whatever is stored under file. */
-  async replaceCache(file: string, data: Uint8Array): Promise<void> {
     await this.store.put(this.cacheKey(file), { bytes: data }, { ifAbsent: false });
   }
 

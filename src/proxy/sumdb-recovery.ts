@@ -53,7 +53,7 @@ export class RecoveryOps implements SumdbClientOps {
         await this.stored.dropCache(file);
       } else {
         if (stored !== undefined && sameBytes(stored, good)) continue;
-        await this.stored.replaceCache(file, good);
+        await this.stored.writeCache(file, good);
         if (stored === undefined) continue;
       }
       changed.push(file);
