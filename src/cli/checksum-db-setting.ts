@@ -13,6 +13,11 @@ const KNOWN_KEYS: Readonly<Record<string, string>> = {
   'sum.golang.org': 'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8',
 };
 
+/** The verifier key the go command knows a database by, if any. */
+export function knownVerifierKey(name: string): string | undefined {
+  return Object.hasOwn(KNOWN_KEYS, name) ? KNOWN_KEYS[name] : undefined;
+}
+
 /**
  * Parses the `checksumDb` setting exactly like the go command parses GOSUMDB: `off`, a known name, or a
  * verifier key, optionally followed by a URL; `sum.golang.google.cn` is Go's alias for sum.golang.org
@@ -24,7 +29,7 @@ export function parseChecksumDb(value: string): ChecksumDbSetting | 'off' {
   if (trimmed.trim() === 'off') return 'off';
   const fields = trimmed.trim().split(/\s+/);
   if (fields.length > 2) throw new Error('too many fields: expected "<key>" or "<key> <url>"');
-  const verifierKey = KNOWN_KEYS[fields[0]!] ?? fields[0]!;
+  const verifierKey = knownVerifierKey(fields[0]!) ?? fields[0]!;
   let name: string;
   try {
     name = newVerifier(verifierKey).name;

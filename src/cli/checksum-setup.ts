@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { matchPrefixPatterns } from '../gomod/patterns.js';
+import { AuthenticatedSumdb } from '../proxy/authenticated-sumdb.js';
 import { type ChecksumVerifier, RoutedVerifier } from '../proxy/checksum-verifier.js';
 import type { CoordinatedFlight } from '../proxy/coordinated-flight.js';
 import type { FreshnessCache } from '../proxy/freshness.js';
 import type { ProxyMetrics } from '../proxy/metrics.js';
 import type { NegativeCache } from '../proxy/negative-cache.js';
 import { type ModuleHashes, PrivateChecksumDb } from '../proxy/private-checksum-db.js';
-import { ProxiedSumdbOps } from '../proxy/proxied-sumdb-ops.js';
 import type { SingleFlight } from '../proxy/singleflight.js';
 import { checkSumdbPath, type SumdbBackend } from '../proxy/sumdb-backend.js';
 import { DiscoveredSumdbOrigin, type SumdbOrigin } from '../proxy/sumdb-origin.js';
@@ -16,8 +16,7 @@ import { SumdbVerifier } from '../proxy/sumdb-verifier.js';
 import { NotFoundError } from '../sources/errors.js';
 import { HttpOrigin } from '../sources/http-get.js';
 import type { Store } from '../storage/store.js';
-import { SumdbClient } from '../sumdb/client.js';
-import type { ChecksumDbSetting } from './checksum-db-setting.js';
+import { type ChecksumDbSetting, knownVerifierKey } from './checksum-db-setting.js';
 import type { SumdbEntry } from './sumdb-list.js';
 
 export interface ChecksumSetupInputs {
@@ -51,15 +50,23 @@ export interface ChecksumSetup {
 }
 
 /**
- * Wires the checksum databases together: one SumdbProxy for every remote database (the proxied ones and the
- * one ingest verifies against, which then shares their stored tiles), the verifying client on top of it, and
- * the private database. Private modules are routed away from the public database here.
+ * Wires the checksum databases together: for every remote database (the proxied ones and the one ingest
+ * verifies against, which then shares their stored answers) an AuthenticatedSumdb when modgate knows its key
+ * (given in the setting, or the go command's own for sum.golang.org), else a SumdbProxy that can only check
+ * answers for shape; then the private database. Private modules are routed away from the public database here.
  */
 export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promise<ChecksumSetup> {
   const { verifyAgainst, store, logger } = inputs;
   const origins = new Map<string, string | undefined>(inputs.proxied.map((db) => [db.name, db.url]));
-  if (verifyAgainst !== 'off' && (verifyAgainst.url || !origins.has(verifyAgainst.name))) {
-    origins.set(verifyAgainst.name, verifyAgainst.url);
+  const keys = new Map<string, string>();
+  for (const db of inputs.proxied) {
+    const key = db.verifierKey ?? knownVerifierKey(db.name);
+    if (key) keys.set(db.name, key);
+  }
+  if (verifyAgainst !== 'off') {
+    if (verifyAgainst.url || !origins.has(verifyAgainst.name))
+      origins.set(verifyAgainst.name, verifyAgainst.url);
+    keys.set(verifyAgainst.name, verifyAgainst.verifierKey);
   }
   const http = (url: string) => new HttpOrigin(url, inputs.dispatcher, inputs.userAgent);
   const originOf = (name: string, url: string | undefined): SumdbOrigin =>
@@ -70,27 +77,38 @@ export async function setUpChecksumDatabases(inputs: ChecksumSetupInputs): Promi
           inputs.upstreamProxies.map((proxy) => http(`${proxy.replace(/\/+$/, '')}/sumdb/${name}`)),
           http(`https://${name}`),
         );
-  const proxy = new SumdbProxy(
-    new Map([...origins].map(([name, url]) => [name, originOf(name, url)])),
-    store,
-    inputs.freshness,
-    inputs.flights,
-    inputs.notFound,
-  );
+  const authenticated = new Map<string, AuthenticatedSumdb>();
+  const backendOf = (name: string, url: string | undefined): SumdbBackend => {
+    const origin = originOf(name, url);
+    const verifierKey = keys.get(name);
+    if (!verifierKey)
+      return new SumdbProxy(name, origin, store, inputs.freshness, inputs.flights, inputs.notFound);
+    const database = new AuthenticatedSumdb({
+      verifierKey,
+      // The client names this URL in its messages; requests go wherever the origin decided.
+      baseUrl: url ?? `https://${name}`,
+      origin,
+      store,
+      coordinated: inputs.coordinated,
+      freshness: inputs.freshness,
+      notFound: inputs.notFound,
+      metrics: inputs.metrics,
+      logger,
+    });
+    authenticated.set(name, database);
+    return database;
+  };
+  const remote = new Map([...origins].map(([name, url]) => [name, backendOf(name, url)]));
   const backends = new Map<string, SumdbBackend>(
     inputs.proxied.map((db) => [
       db.name,
-      withoutPrivateLookups(proxy.backend(db.name), inputs.privatePatterns),
+      withoutPrivateLookups(remote.get(db.name)!, inputs.privatePatterns),
     ]),
   );
 
   let publicVerifier: ChecksumVerifier | undefined;
   if (verifyAgainst !== 'off') {
-    // The client names this URL in its messages; requests go wherever the origin above decided.
-    const baseUrl = origins.get(verifyAgainst.name) ?? `https://${verifyAgainst.name}`;
-    const ops = new ProxiedSumdbOps(verifyAgainst.name, baseUrl, proxy, store, inputs.coordinated, logger);
-    const client = new SumdbClient({ verifierKey: verifyAgainst.verifierKey, baseUrl, ops });
-    publicVerifier = new SumdbVerifier(client, inputs.metrics, logger);
+    publicVerifier = new SumdbVerifier(authenticated.get(verifyAgainst.name)!, inputs.metrics, logger);
   }
 
   let privateDb: PrivateChecksumDb | undefined;

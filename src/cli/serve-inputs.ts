@@ -42,13 +42,15 @@ export function parseServeInputs(config: ServeConfig, dispatcher: Dispatcher): S
       'this is a private module, and privateUpstream is "off": configure where private modules come from',
     ),
   );
+  const checksumDb = parsed('checksumDb', config.checksumDb, parseChecksumDb);
+  parsed('checksumDb', config.checksumDb, () => checkSameKey(checksumDb, sumdbs));
   return {
     upstream:
       config.private === ''
         ? publicUpstream
         : new RoutedSource(config.private, publicUpstream, privateUpstream),
     sumdbs,
-    checksumDb: parsed('checksumDb', config.checksumDb, parseChecksumDb),
+    checksumDb,
     privateDb: parsed('privateChecksumDb', config.privateChecksumDb, (name) =>
       parsePrivateDbName(name, sumdbs),
     ),
@@ -63,6 +65,16 @@ function parsed<T>(key: string, value: string, parse: (value: string) => T): T {
     const detail = `${key} = ${JSON.stringify(value)}: ${(err as Error).message}`;
     throw new ConfigError(`invalid configuration:\n  - ${redactCredentials(detail)}`);
   }
+}
+
+/** One database, one key: the `sumdb` list may not name another key for the database ingest verifies against. */
+function checkSameKey(checksumDb: ChecksumDbSetting | 'off', proxied: readonly SumdbEntry[]): void {
+  if (checksumDb === 'off') return;
+  const listed = proxied.find((db) => db.name === checksumDb.name && db.verifierKey !== undefined);
+  if (listed && listed.verifierKey !== checksumDb.verifierKey)
+    throw new Error(
+      `the key of ${checksumDb.name} differs from the one in "sumdb" (${listed.verifierKey}); give the same key in both`,
+    );
 }
 
 /** `off`, or a database name that no proxied database has. */

@@ -159,9 +159,10 @@ export const SERVE_SETTINGS = {
   sumdb: {
     key: 'sumdb',
     description:
-      'checksum databases proxied at /sumdb/<name>/ so builds verify without reaching them: "off", or a comma-separated list of name or name=URL',
+      'checksum databases proxied at /sumdb/<name>/ so builds verify without reaching them: "off", or a comma-separated list of name or name=URL, where a verifier key name+hash+key may stand for the name so that modgate stores only answers it authenticated',
     default: 'sum.golang.org',
-    expected: 'off, or names such as "sum.golang.org" or "sum.example.com=https://sum.example.com"',
+    expected:
+      'off, or names such as "sum.golang.org" or "sum.example.com=https://sum.example.com", or verifier keys in place of names',
     parse: text,
   },
   checksumDb: {

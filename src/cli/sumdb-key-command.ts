@@ -12,9 +12,9 @@ export function registerSumdbCommand(program: Command): void {
   const key = sumdb
     .command('key')
     .description(
-      "Print the GOSUMDB value that verifies private modules against modgate's checksum database.\n" +
-        'With GOPROXY pointing at modgate the key alone is enough (go asks the proxy for /sumdb/<name>/); with --url the\n' +
-        'value also names the database URL, for clients that reach the database some other way.',
+      "Print the GOSUMDB value that verifies private modules against modgate's checksum database. " +
+        'With GOPROXY pointing at modgate the key alone is enough (go asks the proxy for /sumdb/<name>/); with --url ' +
+        'the value also names the database URL, for clients that reach the database some other way.',
     );
   addDataDirOptions(key)
     .option('--private-checksum-db <name>', 'database name, as for serve (env: MODGATE_PRIVATE_CHECKSUM_DB)')

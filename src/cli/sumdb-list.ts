@@ -1,6 +1,10 @@
-/** One checksum database modgate proxies: its name (as in GOSUMDB) and where to fetch it. */
+import { newVerifier } from '../sumdb/note.js';
+
+/** One checksum database modgate proxies: its name (as in GOSUMDB), its key if given, and where to fetch it. */
 export interface SumdbEntry {
   name: string;
+  /** "<name>+<hash>+<key>", when the entry gives it: then modgate stores only answers it authenticated. */
+  verifierKey?: string;
   /** Absent for a bare name: reached through the upstream proxies or at https://<name>, as go does. */
   url?: string;
 }
@@ -14,19 +18,16 @@ export function isDatabaseName(name: string): boolean {
 
 /**
  * Parses the `sumdb` setting: `off`, or a comma-separated list of `name` (reached like the go command reaches
- * GOSUMDB: through an upstream proxy that proxies it, else https://name) or `name=URL`. Throws an Error naming the bad entry.
+ * GOSUMDB: through an upstream proxy that proxies it, else https://name) or `name=URL`, where a verifier key
+ * `<name>+<hash>+<key>` may stand for the name. Throws an Error naming the bad entry.
  */
 export function parseSumdbList(value: string): SumdbEntry[] {
   if (value.trim() === 'off') return [];
   return value.split(',').map((raw) => {
     const entry = raw.trim();
     const eq = entry.indexOf('=');
-    const name = eq < 0 ? entry : entry.slice(0, eq);
-    if (!isDatabaseName(name))
-      throw new Error(
-        `${JSON.stringify(entry)}: ${JSON.stringify(name)} is not a checksum database name (a host, optionally with a path)`,
-      );
-    if (eq < 0) return { name };
+    const named = nameAndKey(entry, eq < 0 ? entry : entry.slice(0, eq));
+    if (eq < 0) return named;
     const url = entry.slice(eq + 1);
     let parsed: URL;
     try {
@@ -37,6 +38,24 @@ export function parseSumdbList(value: string): SumdbEntry[] {
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
       throw new Error(`${JSON.stringify(entry)}: the URL must be http or https`);
     }
-    return { name, url: url.replace(/\/$/, '') };
+    return { ...named, url: url.replace(/\/$/, '') };
   });
+}
+
+/** A database name, or a verifier key (which holds a "+", unlike any name) and the name it is for. */
+function nameAndKey(entry: string, nameOrKey: string): { name: string; verifierKey?: string } {
+  if (nameOrKey.includes('+')) {
+    try {
+      return { name: newVerifier(nameOrKey).name, verifierKey: nameOrKey };
+    } catch (err) {
+      throw new Error(
+        `${JSON.stringify(entry)}: ${JSON.stringify(nameOrKey)} is not a verifier key "<name>+<hash>+<key>": ${(err as Error).message}`,
+      );
+    }
+  }
+  if (!isDatabaseName(nameOrKey))
+    throw new Error(
+      `${JSON.stringify(entry)}: ${JSON.stringify(nameOrKey)} is not a checksum database name (a host, optionally with a path)`,
+    );
+  return { name: nameOrKey };
 }

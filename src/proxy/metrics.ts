@@ -10,6 +10,7 @@ export interface ProxyMetrics {
   upstreamSeconds: Histogram<'endpoint'>;
   integrityRefusals: Counter<'endpoint'>;
   checksumFailures: Counter<'database' | 'kind'>;
+  sumdbRejections: Counter<'database' | 'kind' | 'source'>;
 }
 
 export function createProxyMetrics(registry: Registry): ProxyMetrics {
@@ -43,6 +44,12 @@ export function createProxyMetrics(registry: Registry): ProxyMetrics {
       name: 'modgate_checksum_failures_total',
       help: 'Checksum database verifications that failed, by database (public, private) and kind (mismatch, or the security check a database failed: signature, fork, rollback, tile, record, missing-line).',
       labelNames: ['database', 'kind'],
+      registers: [registry],
+    }),
+    sumdbRejections: new Counter({
+      name: 'modgate_sumdb_rejected_answers_total',
+      help: 'Answers of a proxied checksum database that failed verification, by database, kind (signature, fork, rollback, tile, record, missing-line, malformed, lookup) and source: upstream (refused, never stored) or stored (replaced by answers fetched and authenticated again).',
+      labelNames: ['database', 'kind', 'source'],
       registers: [registry],
     }),
   };

@@ -1,5 +1,6 @@
-import { isNotFound } from '../sources/errors.js';
+import { isNotFound, UpstreamError } from '../sources/errors.js';
 import type { HttpOrigin } from '../sources/http-get.js';
+import { parseTilePath } from '../sumdb/tile.js';
 
 /** Where a proxied checksum database's answers come from. HttpOrigin is one. */
 export interface SumdbOrigin {
@@ -47,4 +48,31 @@ export class DiscoveredSumdbOrigin implements SumdbOrigin {
     if (definite) this.chosen = this.direct;
     return this.direct;
   }
+}
+
+const TREE_NOTE = 'go.sum database tree\n';
+const HASH_SIZE = 32;
+
+/** Lookups and tiles are small; the largest full tile is 256 hashes of 32 bytes, a lookup a few lines. */
+const MAX_SUMDB_BYTES = 1 << 20;
+
+/**
+ * GETs `<path>` of a checksum database and refuses (UpstreamError) answers that cannot be what a checksum
+ * database sends: a captive portal's page, a truncated tile. Whether the answer is true is for the verifier.
+ */
+export async function fetchSumdbAnswer(origin: SumdbOrigin, name: string, path: string): Promise<Buffer> {
+  const bytes = await origin.getBytes(path, `${name} ${path}`, MAX_SUMDB_BYTES);
+  const text = () => bytes.toString('latin1');
+  let ok: boolean;
+  if (path === 'latest') ok = text().startsWith(TREE_NOTE);
+  else if (path.startsWith('lookup/')) ok = /^\d+\n/.test(text()) && text().includes(`\n${TREE_NOTE}`);
+  else {
+    const tile = parseTilePath(path);
+    ok = tile.L === -1 ? bytes.length > 0 : bytes.length === HASH_SIZE * tile.W;
+  }
+  if (!ok)
+    throw new UpstreamError(
+      `${name} answered ${path} with something that is not a checksum database ${path.split('/')[0]} (${bytes.length} bytes)`,
+    );
+  return bytes;
 }

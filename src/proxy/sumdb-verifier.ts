@@ -13,7 +13,8 @@ import type { ProxyMetrics } from './metrics.js';
  */
 export class SumdbVerifier implements ChecksumVerifier {
   constructor(
-    private readonly client: SumdbClient,
+    /** modgate's verifying client, or an AuthenticatedSumdb around it. */
+    private readonly client: Pick<SumdbClient, 'name' | 'lookup'>,
     private readonly metrics: ProxyMetrics,
     private readonly logger: Logger,
   ) {}

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { SumdbNotFoundError } from './client-errors.js';
 import type { SumdbClientOps } from './client-ops.js';
 import { type Tile, type TileReader, tilePath } from './tile.js';
@@ -23,15 +24,24 @@ export class PendingTiles {
   readonly tiles = new Map<string, Uint8Array>();
 }
 
+/** Enough for the upper tiles that every operation reads, and many recent ones (a full tile is 8 KiB). */
+const REMEMBERED_BYTES = 16 << 20;
+
 /**
- * x/mod's client tileReader: each tile comes from the cache (exact width, then the full tile truncated), else
- * from the server (exact width, then the full tile truncated, since a server may drop partial tiles once they
- * are complete). Nothing here is trusted: tileHashReader authenticates every tile before saveTiles runs.
+ * x/mod's client tileReader: each tile comes from memory (tiles of operations that succeeded), the cache
+ * (exact width, then the full tile truncated), else from the server (exact width, then the full tile
+ * truncated, since a server may drop partial tiles once they are complete). Nothing here is trusted, not even
+ * the tiles in memory: tileHashReader authenticates every tile it reads before saveTiles runs.
  */
 export class ClientTiles {
   private readonly inFlight = new Map<string, Promise<Buffer>>();
   /** Tiles known to be on disk, so they are not written twice. */
   private readonly saved = new Set<string>();
+  /** Unlike x/mod's, only tiles that were authenticated: a bad answer is never read again from here. */
+  private readonly remembered = new LRUCache<string, Buffer>({
+    maxSize: REMEMBERED_BYTES,
+    sizeCalculation: (data) => data.length,
+  });
 
   constructor(
     private readonly ops: SumdbClientOps,
@@ -45,16 +55,14 @@ export class ClientTiles {
       height: () => this.height,
       readTiles: (tiles) => this.readTiles(tiles),
       saveTiles: (tiles, data) => {
-        tiles.forEach((t, i) => {
-          const path = tilePath(t);
-          if (!this.saved.has(path)) pending.tiles.set(path, data[i]!);
-        });
+        for (const [i, t] of tiles.entries()) pending.tiles.set(tilePath(t), data[i]!);
       },
     };
   }
 
   async commit(pending: PendingTiles): Promise<void> {
     for (const [path, data] of pending.tiles) {
+      this.remembered.set(path, Buffer.from(data));
       if (this.saved.has(path)) continue;
       this.saved.add(path);
       // Like Go, a failed cache write only costs a later re-download.
@@ -85,6 +93,10 @@ export class ClientTiles {
     const want = tile.W * HASH_SIZE;
     const full: Tile = { ...tile, W: 2 ** tile.H };
     const isPartial = tile.W !== full.W;
+
+    const remembered =
+      this.remembered.get(path) ?? (isPartial ? this.remembered.get(tilePath(full)) : undefined);
+    if (remembered !== undefined) return remembered.subarray(0, want);
 
     // A cached tile of the wrong size is a damaged file, not an attack: ignore it and ask the server.
     const cached = await this.ops.readCache(path);

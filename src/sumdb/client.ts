@@ -10,7 +10,7 @@ import { ClientTiles, PendingTiles, TileSizeError } from './client-tiles.js';
 import { sameBytes } from './encoding.js';
 import { MissingRecordLineError, recordLines } from './lookup.js';
 import { newVerifier, open, type Verifier } from './note.js';
-import { InconsistentTileError, tileHashReader } from './tile.js';
+import { InconsistentTileError, readTileData, type Tile, tileHashReader, tilePath } from './tile.js';
 import {
   checkTree,
   emptyTreeHash,
@@ -43,6 +43,12 @@ interface SignedTree {
   msg: Buffer;
 }
 
+/** A lookup response whose record has been authenticated, and that record's text. */
+interface VerifiedLookup {
+  data: Buffer;
+  text: Buffer;
+}
+
 const EMPTY: SignedTree = { tree: { N: 0, Hash: emptyTreeHash() }, msg: Buffer.alloc(0) };
 
 /**
@@ -63,7 +69,7 @@ export class SumdbClient {
   private initialized?: Promise<void>;
   /** Verification of tree heads one at a time, so each is checked against the latest it will replace. */
   private mergeQueue: Promise<unknown> = Promise.resolve();
-  private readonly inFlight = new Map<string, Promise<Buffer>>();
+  private readonly inFlight = new Map<string, Promise<VerifiedLookup>>();
 
   constructor(options: SumdbClientOptions) {
     this.verifier = newVerifier(options.verifierKey.trim());
@@ -80,15 +86,7 @@ export class SumdbClient {
    */
   async lookup(path: string, version: string): Promise<string[]> {
     const base = version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version;
-    const file = `lookup/${escapePath(path)}@${escapeVersion(base)}`;
-    await this.init();
-    // One request for the pair of lookups go makes (M V and M V/go.mod), and for concurrent callers.
-    let p = this.inFlight.get(file);
-    if (!p) {
-      p = this.lookupRecord(file, path, base).finally(() => this.inFlight.delete(file));
-      this.inFlight.set(file, p);
-    }
-    const text = await p;
+    const { text } = await this.verifiedLookup(path, base);
     try {
       return recordLines(text, path, version);
     } catch (err) {
@@ -97,14 +95,51 @@ export class SumdbClient {
     }
   }
 
+  /**
+   * The whole lookup response for path@version (no "/go.mod"), as the server sent it, once its record has been
+   * authenticated exactly as for lookup: what a proxy may pass on to go clients.
+   */
+  async lookupResponse(path: string, version: string): Promise<Buffer> {
+    return (await this.verifiedLookup(path, version)).data;
+  }
+
   /** Fetches the server's signed tree head, verifies it like a lookup's, and returns the latest verified tree. */
   async latest(): Promise<Tree> {
+    await this.latestNote();
+    return this.latestHead.tree;
+  }
+
+  /** Like latest, but returns the server's signed tree head itself, verified and merged. */
+  async latestNote(): Promise<Buffer> {
     await this.init();
     const pending = new PendingTiles();
     const msg = await this.ops.fetch(`${this.baseUrl}/latest`);
     await this.merge(msg, pending, { fromServer: true });
     await this.commit(pending);
-    return this.latestHead.tree;
+    return msg;
+  }
+
+  /**
+   * The hash tile t, authenticated like the tiles of a lookup: through its parent tiles up to the latest
+   * verified tree, which is first brought up to date when it is too small to hold t. Undefined when even the
+   * server's latest tree does not hold t, so nothing can vouch for it. A tile narrower than the tree makes it
+   * is the prefix of the wider one, which is what the client reads, authenticates and caches.
+   */
+  async tile(t: Tile): Promise<Buffer | undefined> {
+    if (t.L < 0) throw new RangeError(`${tilePath(t)} is a data tile; only hash tiles can be authenticated`);
+    await this.init();
+    const needs = (t.N * 2 ** t.H + t.W) * 2 ** (t.H * t.L);
+    if (this.latestHead.tree.N < needs) await this.latest();
+    if (this.latestHead.tree.N < needs) return undefined;
+    const pending = new PendingTiles();
+    let data: Buffer;
+    try {
+      data = await readTileData(t, tileHashReader(this.latestHead.tree, this.tiles.reader(pending)));
+    } catch (err) {
+      throw this.tileError(err);
+    }
+    await this.commit(pending);
+    return data;
   }
 
   private init(): Promise<void> {
@@ -118,7 +153,19 @@ export class SumdbClient {
     return this.initialized;
   }
 
-  private async lookupRecord(file: string, path: string, version: string): Promise<Buffer> {
+  /** One request for the pair of lookups go makes (M V and M V/go.mod), and for concurrent callers. */
+  private async verifiedLookup(path: string, version: string): Promise<VerifiedLookup> {
+    const file = `lookup/${escapePath(path)}@${escapeVersion(version)}`;
+    await this.init();
+    let p = this.inFlight.get(file);
+    if (!p) {
+      p = this.lookupRecord(file, path, version).finally(() => this.inFlight.delete(file));
+      this.inFlight.set(file, p);
+    }
+    return p;
+  }
+
+  private async lookupRecord(file: string, path: string, version: string): Promise<VerifiedLookup> {
     const url = `${this.baseUrl}/${file}`;
     const cached = await this.ops.readCache(file);
     const data = cached ?? (await this.ops.fetch(url));
@@ -137,7 +184,7 @@ export class SumdbClient {
 
     await this.commit(pending);
     if (cached === undefined) await this.ops.writeCache(file, data).catch(() => {});
-    return text;
+    return { data, text };
   }
 
   /**
@@ -236,7 +283,7 @@ export class SumdbClient {
 
   /** Go's checkRecord: the hash logged at id, read through the tree's authenticated tiles, is the record's. */
   private async checkRecord(id: number, text: Buffer, tree: Tree, pending: PendingTiles): Promise<void> {
-    if (id >= tree.N) {
+    if (id < 0 || id >= tree.N) {
       throw this.security('record', `SECURITY ERROR\ncannot validate record ${id} in tree of size ${tree.N}`);
     }
     let hashes: Buffer[];

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { generateKey } from '../../src/sumdb/note.js';
 import { ModgateProcess } from '../helpers/modgate.js';
 import { writeProxyTree } from '../helpers/proxy-tree.js';
 import { recordedFetch } from '../helpers/response-capture.js';
@@ -80,6 +81,17 @@ test('bad checksum database settings are refused with exit code 2 and what to wr
   );
   assert.equal(clash.code, 2);
   assert.match(clash.stderr, /privateChecksumDb = "sum\.corp\.example": .*also in "sumdb"/);
+  const otherKey = await run(
+    '--sumdb',
+    generateKey('sum.corp.example', Buffer.alloc(32, 1)).verifierKey,
+    '--checksum-db',
+    generateKey('sum.corp.example', Buffer.alloc(32, 2)).verifierKey,
+  );
+  assert.equal(otherKey.code, 2);
+  assert.match(
+    otherKey.stderr,
+    /checksumDb = .*the key of sum\.corp\.example differs from the one in "sumdb"/,
+  );
   const badName = await run('--private-checksum-db', 'Not A Name');
   assert.equal(badName.code, 2);
   assert.match(badName.stderr, /expected a host name/);
@@ -91,6 +103,17 @@ test('`modgate sumdb key` without a private database configured says how to conf
   });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /no private checksum database is configured: pass --private-checksum-db/);
+});
+
+test('`modgate sumdb key --help` describes the command in one paragraph that wraps at the terminal width', async () => {
+  const result = await runModgate(['sumdb', 'key', '--help'], { env: { PATH: process.env.PATH } });
+  assert.equal(result.code, 0, result.stderr);
+  const paragraph = result.stdout.split('\n\n')[1]!;
+  const lines = paragraph.split('\n');
+  // Commander wraps at 80 columns when not on a terminal: every line but the last is filled, none broken early.
+  for (const line of lines.slice(0, -1))
+    assert.ok(line.length > 70, `a line broken early: ${JSON.stringify(line)}`);
+  assert.match(lines.join(' '), /with --url the value also names the database URL, for clients that reach/);
 });
 
 test('credentials in a bad setting never reach the error message', async () => {

@@ -247,6 +247,50 @@ describe('SumdbClient against x/mod sumdb.Server', () => {
     assert.equal(reports.length, 0);
   });
 
+  test('tile and lookupResponse hand on exactly what the server sent, once authenticated', async () => {
+    const server = await serve({ records: 5 });
+    const dir = await tempDir();
+    const { c, reports } = client(server.url, dir);
+    const get = async (path: string) =>
+      Buffer.from(await (await fetch(`${server.url}/${path}`)).arrayBuffer());
+    const b = MODULES[1]!;
+    assert.deepEqual(await c.lookupResponse(b.path, b.version), await get('lookup/example.com/b@v1.0.0'));
+    // A tile narrower than the tree makes it is the prefix of the one the client authenticates and caches.
+    for (const W of [5, 3]) {
+      assert.deepEqual(await c.tile({ H: 8, L: 0, N: 0, W }), await get(`tile/8/0/000.p/${W}`));
+    }
+    assert.equal(await c.tile({ H: 8, L: 0, N: 0, W: 6 }), undefined, 'no signed tree holds it');
+    assert.deepEqual(Object.keys(await snapshot(dir)).sort(), [
+      '/latest',
+      '/lookup/example.com/b@v1.0.0',
+      '/tile/8/0/000.p/5',
+    ]);
+    assert.equal(reports.length, 0);
+  });
+
+  test('a corrupted tile asked for by itself is a security error, and nothing is stored', async () => {
+    const dir = await verifiedDir(3);
+    const before = await snapshot(dir);
+    const server = await serve({ records: 5, mode: 'corrupt-tile' });
+    const { c, reports } = client(server.url, dir);
+    await expectSecurity(c.tile({ H: 8, L: 0, N: 0, W: 5 }), 'tile', reports);
+    assert.deepEqual(await snapshot(dir), before);
+  });
+
+  test('a lookup whose record id is negative is a record security error, not a crash', async () => {
+    const server = await serve({ records: 3 });
+    const reports: string[] = [];
+    const ops = new HttpSumdbOps(await tempDir(), { onSecurityError: (m) => reports.push(m) });
+    const honest = ops.fetch.bind(ops);
+    ops.fetch = async (url) => {
+      const body = await honest(url);
+      return url.includes('/lookup/') ? Buffer.from(body.toString().replace(/^\d+\n/, '-1\n')) : body;
+    };
+    const c = new SumdbClient({ verifierKey: keys.verifierKey, baseUrl: server.url, ops });
+    const b = MODULES[1]!;
+    await expectSecurity(c.lookup(b.path, b.version), 'record', reports, /cannot validate record -1/);
+  });
+
   test('an unreachable server is a transient error naming the URL', async () => {
     const port = await new Promise<number>((done) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
