@@ -3,6 +3,7 @@
  * and near misses that must not. rules.test.ts checks the counts; fix.test.ts runs --fix over all of them.
  */
 import type { ProjectOptions } from '../../src/doctor/project.js';
+import { CI_ENV_CASES } from './fixtures-ci-env.js';
 import type { Files } from './helpers.js';
 
 export interface Case {
@@ -19,7 +20,7 @@ const GOMOD = 'module example.com/app\n\ngo 1.23\n';
 const MOD_SUM = { 'go.mod': GOMOD, 'go.sum': '' };
 const df = (text: string, extra: Files = {}): Files => ({ Dockerfile: text, ...MOD_SUM, ...extra });
 
-export const CASES: Record<string, Case[]> = {
+const DOCKER_CASES: Record<string, Case[]> = {
   D1: [
     {
       name: 'a parent stage copies everything, a child stage builds: reported once, at the COPY',
@@ -481,3 +482,13 @@ export const CASES: Record<string, Case[]> = {
     },
   ],
 };
+
+/** Every fixture per rule: the Dockerfile-centred ones above, then those whose Go environment comes from CI. */
+export const CASES: Record<string, Case[]> = mergeCases(DOCKER_CASES, CI_ENV_CASES);
+
+function mergeCases(...sets: Record<string, Case[]>[]): Record<string, Case[]> {
+  const merged: Record<string, Case[]> = {};
+  for (const set of sets)
+    for (const [rule, cases] of Object.entries(set)) merged[rule] = [...(merged[rule] ?? []), ...cases];
+  return merged;
+}
