@@ -3,6 +3,7 @@
  * and near misses that must not. rules.test.ts checks the counts; fix.test.ts runs --fix over all of them.
  */
 import type { ProjectOptions } from '../../src/doctor/project.js';
+import { CI_BUILD_CASES } from './fixtures-ci-builds.js';
 import { CI_ENV_CASES } from './fixtures-ci-env.js';
 import type { Files } from './helpers.js';
 
@@ -484,7 +485,7 @@ const DOCKER_CASES: Record<string, Case[]> = {
 };
 
 /** Every fixture per rule: the Dockerfile-centred ones above, then those whose Go environment comes from CI. */
-export const CASES: Record<string, Case[]> = mergeCases(DOCKER_CASES, CI_ENV_CASES);
+export const CASES: Record<string, Case[]> = mergeCases(DOCKER_CASES, CI_ENV_CASES, CI_BUILD_CASES);
 
 function mergeCases(...sets: Record<string, Case[]>[]): Record<string, Case[]> {
   const merged: Record<string, Case[]> = {};

@@ -39,6 +39,10 @@ export interface BuildStep {
   readonly cacheFrom: readonly CacheSpec[];
   /** The Dockerfile built, relative to the project root; undefined when a variable hides it. */
   readonly dockerfile?: string;
+  /** The build context directory, relative to the project root (`.` for the root); undefined when a variable or URL. */
+  readonly context?: string;
+  /** Where the context is written: the `context:` input, else the action's `uses:` or the whole command. */
+  readonly contextAnchor: readonly [number, number];
   /** A builder that can export caches was set up first (setup-buildx-action, `docker buildx create`, `--builder`). */
   readonly exportCapableBuilder: boolean;
   /** Cache mounts outlive the job: a persistent builder (Depot, Namespace, self-hosted runner) or buildkit-cache-dance. */
@@ -152,13 +156,17 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     const input = stepInput(step, name);
     return input ? scalarLines(file, input).map((line) => parseCacheSpec(line.text, line.start)) : [];
   };
-  const context = stepInput(step, 'context')?.text.trim() || '.';
+  const contextInput = stepInput(step, 'context');
+  // Without `context:` the action builds the Git context: the repository at the ref, i.e. the checkout root.
+  const context = contextInput?.text.trim() || '.';
   const dockerfileInput = stepInput(step, 'file')?.text.trim();
   return {
     anchor: step.uses!.node.range,
     cacheTo: specs('cache-to'),
     cacheFrom: specs('cache-from'),
     dockerfile: projectPath(project, dockerfileInput ?? posix.join(context, 'Dockerfile')),
+    context: normalise(context),
+    contextAnchor: contextInput?.range ?? step.uses!.node.range,
   };
 }
 
@@ -201,11 +209,15 @@ function commandBuild(command: ShellCommand) {
   const last = command.lines.at(-1)!;
   const specs = (flag: string) => flagValues(command, flag).map((v) => parseCacheSpec(v.value, v.start));
   const file = flagValues(command, '(?:-f|--file)')[0]?.value;
+  const context = contextOf(command.text);
+  const anchor = [first.start, last.end] as const;
   return {
-    anchor: [first.start, last.end] as const,
+    anchor,
     cacheTo: specs('--cache-to'),
     cacheFrom: specs('--cache-from'),
-    dockerfile: normalise(file ?? posix.join(contextOf(command.text), 'Dockerfile')),
+    dockerfile: normalise(file ?? posix.join(context, 'Dockerfile')),
+    context: normalise(context),
+    contextAnchor: anchor,
   };
 }
 
@@ -236,9 +248,10 @@ function projectPath(project: ProjectView, path: string): string | undefined {
     : normal;
 }
 
+/** A path relative to the checkout root, or undefined for variables, URLs, stdin (`-`) and paths outside it. */
 function normalise(path: string): string | undefined {
-  if (/[$`{]/.test(path)) return undefined;
-  const normal = posix.normalize(path.replace(/^\.\//, ''));
+  if (/[$`{]|:\/\/|^git@|^-$/.test(path)) return undefined;
+  const normal = posix.normalize(path.replace(/^\.\//, '')).replace(/(.)\/$/, '$1');
   return normal.startsWith('..') || normal.startsWith('/') ? undefined : normal;
 }
 
