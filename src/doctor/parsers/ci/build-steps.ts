@@ -9,7 +9,14 @@ import {
   usesAction,
 } from './github-workflow.js';
 import { gitlabCi } from './gitlab-ci.js';
-import { type ScalarLine, scalarLines } from './scalar-lines.js';
+import { scalarLines } from './scalar-lines.js';
+import {
+  buildContext,
+  checkoutPath,
+  flagValues,
+  type ShellCommand,
+  shellCommands,
+} from './shell-commands.js';
 import type { YamlFile } from './yaml-file.js';
 import { child, scalarList, text, type YScalar, type YSeq } from './yaml-tree.js';
 
@@ -165,43 +172,9 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     cacheTo: specs('cache-to'),
     cacheFrom: specs('cache-from'),
     dockerfile: projectPath(project, dockerfileInput ?? posix.join(context, 'Dockerfile')),
-    context: normalise(context),
+    context: checkoutPath(context),
     contextAnchor: contextInput?.range ?? step.uses!.node.range,
   };
-}
-
-/** A shell command, possibly continued over several lines with a trailing backslash. */
-interface ShellCommand {
-  readonly lines: readonly ScalarLine[];
-  readonly text: string;
-}
-
-function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let current: ScalarLine[] = [];
-  for (const line of scalarLines(file, scalar)) {
-    current.push(line);
-    if (!line.text.endsWith('\\')) {
-      commands.push({ lines: current, text: current.map((l) => l.text.replace(/\\$/, '')).join(' ') });
-      current = [];
-    }
-  }
-  if (current.length > 0) commands.push({ lines: current, text: current.map((l) => l.text).join(' ') });
-  return commands;
-}
-
-/** A flag's value in a command, with its source offsets (inside quotes when quoted). */
-function flagValues(command: ShellCommand, flag: string): { value: string; start: number; end: number }[] {
-  const pattern = new RegExp(`(?:^|\\s)${flag}(?:=|\\s+)("[^"]*"|'[^']*'|[^\\s"']+)`, 'g');
-  return command.lines.flatMap((line) =>
-    [...line.text.matchAll(pattern)].map((m) => {
-      const raw = m[1]!;
-      const quoted = raw.startsWith('"') || raw.startsWith("'") ? 1 : 0;
-      const start = line.start + m.index + m[0].length - raw.length + quoted;
-      const value = raw.slice(quoted, raw.length - quoted);
-      return { value, start, end: start + value.length };
-    }),
-  );
 }
 
 function commandBuild(command: ShellCommand) {
@@ -209,50 +182,23 @@ function commandBuild(command: ShellCommand) {
   const last = command.lines.at(-1)!;
   const specs = (flag: string) => flagValues(command, flag).map((v) => parseCacheSpec(v.value, v.start));
   const file = flagValues(command, '(?:-f|--file)')[0]?.value;
-  const context = contextOf(command.text);
+  const context = buildContext(command.text, BUILD_COMMAND);
   const anchor = [first.start, last.end] as const;
   return {
     anchor,
     cacheTo: specs('--cache-to'),
     cacheFrom: specs('--cache-from'),
-    dockerfile: normalise(file ?? posix.join(context, 'Dockerfile')),
-    context: normalise(context),
+    dockerfile: checkoutPath(file ?? posix.join(context, 'Dockerfile')),
+    context: checkoutPath(context),
     contextAnchor: anchor,
   };
 }
 
-/** Flags of `docker buildx build` that take a value, so the context is the remaining positional argument. */
-const VALUE_FLAGS = new Set(
-  '-f --file -t --tag --cache-to --cache-from --build-arg --target --platform --secret --ssh --label -o --output --builder --build-context --progress --iidfile --metadata-file --network --provenance --sbom --attest --annotation --allow --add-host --shm-size --ulimit'.split(
-    ' ',
-  ),
-);
-
-function contextOf(commandText: string): string {
-  const words = commandText.slice(commandText.search(BUILD_COMMAND)).split(/\s+/).slice(2);
-  const positional: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (word === 'build') continue;
-    if (/^[;&|]/.test(word)) break;
-    if (VALUE_FLAGS.has(word)) i++;
-    else if (!word.startsWith('-')) positional.push(word);
-  }
-  return positional[0] ?? '.';
-}
-
 function projectPath(project: ProjectView, path: string): string | undefined {
-  const normal = normalise(path);
+  const normal = checkoutPath(path);
   return normal && !project.files.includes(normal) && project.files.includes(`${normal}/Dockerfile`)
     ? `${normal}/Dockerfile`
     : normal;
-}
-
-/** A path relative to the checkout root, or undefined for variables, URLs, stdin (`-`) and paths outside it. */
-function normalise(path: string): string | undefined {
-  if (/[$`{]|:\/\/|^git@|^-$/.test(path)) return undefined;
-  const normal = posix.normalize(path.replace(/^\.\//, '')).replace(/(.)\/$/, '$1');
-  return normal.startsWith('..') || normal.startsWith('/') ? undefined : normal;
 }
 
 /** `type=gha,mode=max,scope=app` or a bare registry reference `user/app:cache`. */
