@@ -13,6 +13,7 @@ import { scalarLines } from './scalar-lines.js';
 import {
   buildContext,
   checkoutPath,
+  commandRange,
   flagValues,
   type ShellCommand,
   shellCommands,
@@ -178,12 +179,10 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
 }
 
 function commandBuild(command: ShellCommand) {
-  const first = command.lines[0]!;
-  const last = command.lines.at(-1)!;
   const specs = (flag: string) => flagValues(command, flag).map((v) => parseCacheSpec(v.value, v.start));
   const file = flagValues(command, '(?:-f|--file)')[0]?.value;
   const context = buildContext(command.text, BUILD_COMMAND);
-  const anchor = [first.start, last.end] as const;
+  const anchor = commandRange(command);
   return {
     anchor,
     cacheTo: specs('--cache-to'),

@@ -29,6 +29,11 @@ export function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
   return commands;
 }
 
+/** Where the command is written, from its first line to the end of its last. */
+export function commandRange(command: ShellCommand): readonly [number, number] {
+  return [command.lines[0]!.start, command.lines.at(-1)!.end];
+}
+
 /** A flag's value in a command, with its source offsets (inside quotes when quoted). */
 export function flagValues(
   command: ShellCommand,
