@@ -26,6 +26,18 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       message: /^variables\.GOPROXY=https:\/\/goproxy\.cn has no `direct`/,
     },
     {
+      name: 'GitLab top-level variables in a file with no jobs yet (flow style)',
+      files: gitlab('variables: {GOPROXY: https://goproxy.cn}\n'),
+      expect: 1,
+    },
+    {
+      name: 'GitLab top-level variables seen by the jobs of an included file',
+      files: gitlab(
+        'include: ci/go.yml\nvariables:\n  GOPROXY: https://goproxy.cn\nlint:\n  variables:\n    GOPROXY: off\n  script: echo\n',
+      ),
+      expect: 1,
+    },
+    {
       name: 'near miss: GitLab GOPROXY with direct',
       files: gitlab('variables:\n  GOPROXY: https://goproxy.cn,direct\nbuild:\n  script: go build ./...\n'),
       expect: 0,

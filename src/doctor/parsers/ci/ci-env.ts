@@ -76,8 +76,10 @@ function githubEnv(file: YamlFile, node: YNode | undefined, where: string): Map<
 function gitlabScopes(project: ProjectView): CiEnvScope[] {
   const { ci } = gitlabCi(project);
   if (!ci) return [];
-  // Jobs of included files get the top-level variables too; `(default)` stands for them.
-  const jobs = ci.hasInclude ? [...ci.jobs, ci.templates.find((t) => t.name === '(default)')!] : ci.jobs;
+  // Jobs of included files get the top-level variables too; `(default)` stands for them, and for the jobs
+  // still to be written in a file that has none yet.
+  const others = ci.hasInclude || ci.jobs.length === 0;
+  const jobs = others ? [...ci.jobs, ci.templates.find((t) => t.name === '(default)')!] : ci.jobs;
   return jobs.map((job) => ({
     platform: 'gitlab' as const,
     file: ci.file.file,

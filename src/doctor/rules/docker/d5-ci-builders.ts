@@ -16,12 +16,15 @@ function unsupported(builder: MountlessBuilder, analysis: DockerfileAnalysis): M
 }
 
 function message(builder: MountlessBuilder, file: string, line: number): string {
-  const where = `job ${builder.jobName} builds ${file} with ${builder.builder}`;
+  const builds =
+    builder.dockerfile === undefined
+      ? `job ${builder.jobName} builds images with ${builder.builder}, maybe ${file}`
+      : `job ${builder.jobName} builds ${file} with ${builder.builder}`;
   return builder.kind === 'kaniko'
-    ? `${where}, which does not implement RUN --mount (${file}:${line}): depending on the release it stops with ` +
-        '`Unknown flag: mount` or runs the command without the mount, so Go cache mounts start empty on every ' +
-        'build and bind-mounted go.mod/go.sum are missing.'
-    : `${where}, which predates cache mounts: the build stops at ${file}:${line} with ` +
+    ? `${builds}; kaniko does not implement RUN --mount (${file}:${line}): depending on the release it stops ` +
+        'with `Unknown flag: mount` or runs the command without the mount, so Go cache mounts start empty on ' +
+        'every build and bind-mounted go.mod/go.sum are missing.'
+    : `${builds}, which predates cache mounts: the build stops at ${file}:${line} with ` +
         '`invalid mount type "cache"`.';
 }
 
