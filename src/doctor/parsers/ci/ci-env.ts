@@ -31,7 +31,6 @@ export interface CiVariable {
 
 /** One place commands run with one environment: a GitHub step (or a job without steps) or a GitLab job. */
 export interface CiEnvScope {
-  readonly platform: 'github' | 'gitlab';
   readonly file: string;
   readonly job: string;
   /** GitHub: the index of the step in the job's steps. */
@@ -51,7 +50,7 @@ function githubScopes(project: ProjectView): CiEnvScope[] {
         ...workflowEnv,
         ...githubEnv(file, child(job.node, 'env'), `jobs.${job.id}.env`),
       ]);
-      const base = { platform: 'github' as const, file: file.file, job: job.id };
+      const base = { file: file.file, job: job.id };
       if (job.steps.length === 0) return [{ ...base, env: jobEnv }];
       return job.steps.map((step) => {
         const where = `jobs.${job.id}.steps[${step.index}].env`;
@@ -81,7 +80,6 @@ function gitlabScopes(project: ProjectView): CiEnvScope[] {
   const others = ci.hasInclude || ci.jobs.length === 0;
   const jobs = others ? [...ci.jobs, ci.templates.find((t) => t.name === '(default)')!] : ci.jobs;
   return jobs.map((job) => ({
-    platform: 'gitlab' as const,
     file: ci.file.file,
     job: job.name,
     env: gitlabEnv(ci, job),
