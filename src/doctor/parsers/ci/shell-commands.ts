@@ -18,9 +18,11 @@ export interface ShellCommand {
 export function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let current: ScalarLine[] = [];
+  // A folded scalar (`>`, `>-`) joins its lines with spaces: YAML makes it one command, as GitLab runs it.
+  const folded = scalar.style === 'BLOCK_FOLDED';
   for (const line of scalarLines(file, scalar)) {
     current.push(line);
-    if (!line.text.endsWith('\\')) {
+    if (!folded && !line.text.endsWith('\\')) {
       commands.push({ lines: current, text: current.map((l) => l.text.replace(/\\$/, '')).join(' ') });
       current = [];
     }
