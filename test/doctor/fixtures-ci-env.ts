@@ -250,6 +250,37 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       expect: 1,
     },
     {
+      name: 'a docker build --build-arg with a loopback proxy',
+      files: gitlab(
+        'build:\n  script: docker build --build-arg HTTPS_PROXY=http://127.0.0.1:7890 -t app .\n',
+        {
+          Dockerfile: 'FROM golang:1.23\n',
+        },
+      ),
+      expect: 1,
+      message: /^the build argument HTTPS_PROXY=http:\/\/127\.0\.0\.1:7890 points at 127\.0\.0\.1/,
+    },
+    {
+      name: 'build-push-action build-args with a loopback proxy',
+      files: github(
+        workflow(
+          '',
+          '',
+          '      - uses: docker/build-push-action@v6\n        with:\n          build-args: |\n            VERSION=1\n            http_proxy=http://localhost:3128\n',
+        ),
+        { Dockerfile: 'FROM golang:1.23\n' },
+      ),
+      expect: 1,
+    },
+    {
+      name: 'near miss: a build argument that names the host gateway',
+      files: gitlab(
+        'build:\n  script: docker build --build-arg HTTPS_PROXY=http://host.docker.internal:7890 .\n',
+        { Dockerfile: 'FROM golang:1.23\n' },
+      ),
+      expect: 0,
+    },
+    {
       name: 'near miss: GitHub: only a go step has it, the build step does not',
       files: github(
         workflow(

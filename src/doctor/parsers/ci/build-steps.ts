@@ -45,6 +45,8 @@ export interface BuildStep {
   readonly anchor: readonly [number, number];
   readonly cacheTo: readonly CacheSpec[];
   readonly cacheFrom: readonly CacheSpec[];
+  /** `build-args:` lines and `--build-arg` flags. */
+  readonly buildArgs: readonly BuildArg[];
   /** The Dockerfile built, relative to the project root; undefined when a variable hides it. */
   readonly dockerfile?: string;
   /** The build context directory, relative to the project root (`.` for the root); undefined when a variable or URL. */
@@ -60,6 +62,14 @@ export interface BuildStep {
   readonly github?: { readonly job: GithubJob; readonly step: GithubStep };
   /** GitLab: the script list holding the command and the command's index in it, when it is a list. */
   readonly gitlab?: { readonly script: YSeq; readonly index: number };
+}
+
+/** `NAME=value`, or `NAME` alone, which passes the job's own value of NAME. */
+export interface BuildArg {
+  readonly name: string;
+  readonly value?: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 const BUILD_ACTIONS = ['docker/build-push-action', 'depot/build-push-action'];
@@ -165,6 +175,7 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     return input ? scalarLines(file, input).map((line) => parseCacheSpec(line.text, line.start)) : [];
   };
   const contextInput = stepInput(step, 'context');
+  const buildArgs = stepInput(step, 'build-args');
   // Without `context:` the action builds the Git context: the repository at the ref, i.e. the checkout root.
   const context = contextInput?.text.trim() || '.';
   const dockerfileInput = stepInput(step, 'file')?.text.trim();
@@ -172,6 +183,7 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     anchor: step.uses!.node.range,
     cacheTo: specs('cache-to'),
     cacheFrom: specs('cache-from'),
+    buildArgs: (buildArgs ? scalarLines(file, buildArgs) : []).map((l) => parseBuildArg(l.text, l.start)),
     dockerfile: projectPath(project, dockerfileInput ?? posix.join(context, 'Dockerfile')),
     context: checkoutPath(context),
     contextAnchor: contextInput?.range ?? step.uses!.node.range,
@@ -187,6 +199,7 @@ function commandBuild(command: ShellCommand) {
     anchor,
     cacheTo: specs('--cache-to'),
     cacheFrom: specs('--cache-from'),
+    buildArgs: flagValues(command, '--build-arg').map((v) => parseBuildArg(v.value, v.start)),
     dockerfile: checkoutPath(file ?? posix.join(context, 'Dockerfile')),
     context: checkoutPath(context),
     contextAnchor: anchor,
@@ -198,6 +211,14 @@ function projectPath(project: ProjectView, path: string): string | undefined {
   return normal && !project.files.includes(normal) && project.files.includes(`${normal}/Dockerfile`)
     ? `${normal}/Dockerfile`
     : normal;
+}
+
+function parseBuildArg(argText: string, start: number): BuildArg {
+  const eq = argText.indexOf('=');
+  const end = start + argText.length;
+  return eq < 0
+    ? { name: argText, start, end }
+    : { name: argText.slice(0, eq), value: argText.slice(eq + 1), start, end };
 }
 
 /** `type=gha,mode=max,scope=app` or a bare registry reference `user/app:cache`. */
