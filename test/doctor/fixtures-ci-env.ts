@@ -208,6 +208,21 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       expect: 0,
     },
     {
+      name: 'near miss: the build passes GOPRIVATE as a build argument the stage declares',
+      files: github(
+        workflow(
+          '',
+          '',
+          '      - uses: docker/build-push-action@v6\n        with:\n          build-args: GOPRIVATE=git.corp\n',
+        ),
+        {
+          Dockerfile: 'FROM golang:1.23\nARG GOPRIVATE\nRUN go mod download\n',
+          'go.mod': 'module example.com/app\n\ngo 1.23\n\nrequire git.corp/x v1.0.0\n',
+        },
+      ),
+      expect: 0,
+    },
+    {
       name: 'an internal host the CI GOPRIVATE does not match',
       files: gitlab(
         'variables:\n  GOPRIVATE: git.other\nbuild:\n  script: docker build --build-arg GOPRIVATE .\n',

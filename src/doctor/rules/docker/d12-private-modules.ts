@@ -8,6 +8,7 @@ import { inContext } from '../../docker/context.js';
 import { commandsUsing } from '../../docker/go-caches.js';
 import { type GoRun, goRuns } from '../../docker/go-runs.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
+import { buildSteps } from '../../parsers/ci/build-steps.js';
 import { fetchedRequires, goModAt } from '../../parsers/gomod.js';
 import { envSettings } from '../env/sources.js';
 import { finding, insert, lineBreak } from '../finding.js';
@@ -37,6 +38,11 @@ function declaredPatterns(project: ProjectView): DeclaredPattern[] {
     ...envSettings(project, NOPROXY_VARIABLES)
       .filter((s) => s.scopes)
       .flatMap((s) => split(s.value, `${s.label} in ${s.file}`, true)),
+    ...buildSteps(project).flatMap((step) =>
+      step.buildArgs
+        .filter((a) => NOPROXY_VARIABLES.includes(a.name) && !a.value?.includes('$'))
+        .flatMap((a) => split(a.value, `the build argument ${a.name} in ${step.file.file}`, true)),
+    ),
   ];
 }
 
