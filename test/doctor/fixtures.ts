@@ -195,6 +195,14 @@ const DOCKER_CASES: Record<string, Case[]> = {
       message: /not in the build context/,
     },
     {
+      name: 'two Dockerfiles copying the same ignored go.sum: one finding each',
+      files: df('FROM golang:1.23\nCOPY go.mod go.sum ./\n', {
+        'Dockerfile.dev': 'FROM golang:1.23\nCOPY go.mod go.sum ./\n',
+        '.dockerignore': '*.sum\n',
+      }),
+      expect: 2,
+    },
+    {
       name: 'near miss: Dockerfile.dockerignore wins over .dockerignore',
       files: df('FROM golang:1.23\nCOPY go.mod go.sum ./\n', {
         '.dockerignore': '*.sum\n',

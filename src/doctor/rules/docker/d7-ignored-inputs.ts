@@ -119,7 +119,7 @@ export const D7: Rule = {
           const path = contextPath(word.value);
           const line = ignore?.lineExcluding(path);
           // Several CI builds may share one .dockerignore: one finding per COPY source and ignore file.
-          const key = `${word.span.start} ${ignore?.file}`;
+          const key = `${file} ${word.span.start} ${ignore?.file}`;
           if (ignore?.ignores(path) && !reported.has(key)) {
             reported.add(key);
             const where = line
