@@ -13,18 +13,21 @@ import { parseDockerfile } from '../../src/doctor/parsers/dockerfile.js';
 import { overlayProject } from '../../src/doctor/project.js';
 import { ALL_RULES } from '../../src/doctor/rules/index.js';
 import { CASES } from './fixtures.js';
-import { docExample, type Files, project, readDoc } from './helpers.js';
+import { docExample, exampleVariants, type Files, project, readDoc } from './helpers.js';
 
 function allFixtures(): { name: string; view: ProjectView }[] {
   const fixtures: { name: string; view: ProjectView }[] = [];
   for (const rule of ALL_RULES) {
-    for (const section of ['Failing example', 'Passing example'] as const) {
-      const example = docExample(readDoc(rule.id), section);
-      if (example)
-        fixtures.push({
-          name: `docs ${rule.id} ${section}`,
-          view: project(example.files, example.goEnv ? { goEnv: example.goEnv } : {}),
-        });
+    const markdown = readDoc(rule.id);
+    for (const variant of exampleVariants(markdown)) {
+      for (const section of [`Failing example${variant}`, `Passing example${variant}`] as const) {
+        const example = docExample(markdown, section);
+        if (example)
+          fixtures.push({
+            name: `docs ${rule.id} ${section}`,
+            view: project(example.files, example.goEnv ? { goEnv: example.goEnv } : {}),
+          });
+      }
     }
   }
   for (const [rule, cases] of Object.entries(CASES)) {

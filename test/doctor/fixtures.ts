@@ -3,6 +3,8 @@
  * and near misses that must not. rules.test.ts checks the counts; fix.test.ts runs --fix over all of them.
  */
 import type { ProjectOptions } from '../../src/doctor/project.js';
+import { CI_BUILD_CASES } from './fixtures-ci-builds.js';
+import { CI_ENV_CASES } from './fixtures-ci-env.js';
 import type { Files } from './helpers.js';
 
 export interface Case {
@@ -19,7 +21,7 @@ const GOMOD = 'module example.com/app\n\ngo 1.23\n';
 const MOD_SUM = { 'go.mod': GOMOD, 'go.sum': '' };
 const df = (text: string, extra: Files = {}): Files => ({ Dockerfile: text, ...MOD_SUM, ...extra });
 
-export const CASES: Record<string, Case[]> = {
+const DOCKER_CASES: Record<string, Case[]> = {
   D1: [
     {
       name: 'a parent stage copies everything, a child stage builds: reported once, at the COPY',
@@ -191,6 +193,14 @@ export const CASES: Record<string, Case[]> = {
       files: { Dockerfile: 'FROM golang:1.23\nCOPY go.mod go.sum ./\n', 'go.mod': GOMOD },
       expect: 1,
       message: /not in the build context/,
+    },
+    {
+      name: 'two Dockerfiles copying the same ignored go.sum: one finding each',
+      files: df('FROM golang:1.23\nCOPY go.mod go.sum ./\n', {
+        'Dockerfile.dev': 'FROM golang:1.23\nCOPY go.mod go.sum ./\n',
+        '.dockerignore': '*.sum\n',
+      }),
+      expect: 2,
     },
     {
       name: 'near miss: Dockerfile.dockerignore wins over .dockerignore',
@@ -481,3 +491,13 @@ export const CASES: Record<string, Case[]> = {
     },
   ],
 };
+
+/** Every fixture per rule: the Dockerfile-centred ones above, then those whose Go environment comes from CI. */
+export const CASES: Record<string, Case[]> = mergeCases(DOCKER_CASES, CI_ENV_CASES, CI_BUILD_CASES);
+
+function mergeCases(...sets: Record<string, Case[]>[]): Record<string, Case[]> {
+  const merged: Record<string, Case[]> = {};
+  for (const set of sets)
+    for (const [rule, cases] of Object.entries(set)) merged[rule] = [...(merged[rule] ?? []), ...cases];
+  return merged;
+}

@@ -33,13 +33,20 @@ export interface DocExample {
   goEnv?: Record<string, string>;
 }
 
+/** The example pairs of a page: `` for "## Failing example" (always), ` (CI)` for "## Failing example (CI)"... */
+export function exampleVariants(markdown: string): string[] {
+  return [...new Set(['', ...[...markdown.matchAll(/^## Failing example(.*)$/gm)].map((m) => m[1]!)])];
+}
+
 /** The files of a docs/rules page section: "`path`:" lines, each followed by a fenced block. */
 export function docExample(
   markdown: string,
-  section: 'Failing example' | 'Passing example',
+  section: `${'Failing' | 'Passing'} example${string}`,
 ): DocExample | undefined {
-  const start = markdown.indexOf(`## ${section}`);
-  if (start < 0) return undefined;
+  const heading = `\n## ${section}\n`;
+  const at = markdown.indexOf(heading);
+  if (at < 0) return undefined;
+  const start = at + 1;
   const end = markdown.indexOf('\n## ', start + 3);
   const body = markdown.slice(start, end < 0 ? undefined : end);
   const example: DocExample = { files: {} };

@@ -9,7 +9,15 @@ import {
   usesAction,
 } from './github-workflow.js';
 import { gitlabCi } from './gitlab-ci.js';
-import { type ScalarLine, scalarLines } from './scalar-lines.js';
+import { scalarLines } from './scalar-lines.js';
+import {
+  buildContext,
+  checkoutPath,
+  commandRange,
+  flagValues,
+  type ShellCommand,
+  shellCommands,
+} from './shell-commands.js';
 import type { YamlFile } from './yaml-file.js';
 import { child, scalarList, text, type YScalar, type YSeq } from './yaml-tree.js';
 
@@ -37,8 +45,14 @@ export interface BuildStep {
   readonly anchor: readonly [number, number];
   readonly cacheTo: readonly CacheSpec[];
   readonly cacheFrom: readonly CacheSpec[];
+  /** `build-args:` lines and `--build-arg` flags. */
+  readonly buildArgs: readonly BuildArg[];
   /** The Dockerfile built, relative to the project root; undefined when a variable hides it. */
   readonly dockerfile?: string;
+  /** The build context directory, relative to the project root (`.` for the root); undefined when a variable or URL. */
+  readonly context?: string;
+  /** Where the context is written: the `context:` input, else the action's `uses:` or the whole command. */
+  readonly contextAnchor: readonly [number, number];
   /** A builder that can export caches was set up first (setup-buildx-action, `docker buildx create`, `--builder`). */
   readonly exportCapableBuilder: boolean;
   /** Cache mounts outlive the job: a persistent builder (Depot, Namespace, self-hosted runner) or buildkit-cache-dance. */
@@ -48,6 +62,14 @@ export interface BuildStep {
   readonly github?: { readonly job: GithubJob; readonly step: GithubStep };
   /** GitLab: the script list holding the command and the command's index in it, when it is a list. */
   readonly gitlab?: { readonly script: YSeq; readonly index: number };
+}
+
+/** `NAME=value`, or `NAME` alone, which passes the job's own value of NAME. */
+export interface BuildArg {
+  readonly name: string;
+  readonly value?: string;
+  readonly start: number;
+  readonly end: number;
 }
 
 const BUILD_ACTIONS = ['docker/build-push-action', 'depot/build-push-action'];
@@ -152,94 +174,51 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     const input = stepInput(step, name);
     return input ? scalarLines(file, input).map((line) => parseCacheSpec(line.text, line.start)) : [];
   };
-  const context = stepInput(step, 'context')?.text.trim() || '.';
+  const contextInput = stepInput(step, 'context');
+  const buildArgs = stepInput(step, 'build-args');
+  // Without `context:` the action builds the Git context: the repository at the ref, i.e. the checkout root.
+  const context = contextInput?.text.trim() || '.';
   const dockerfileInput = stepInput(step, 'file')?.text.trim();
   return {
     anchor: step.uses!.node.range,
     cacheTo: specs('cache-to'),
     cacheFrom: specs('cache-from'),
+    buildArgs: (buildArgs ? scalarLines(file, buildArgs) : []).map((l) => parseBuildArg(l.text, l.start)),
     dockerfile: projectPath(project, dockerfileInput ?? posix.join(context, 'Dockerfile')),
+    context: checkoutPath(context),
+    contextAnchor: contextInput?.range ?? step.uses!.node.range,
   };
-}
-
-/** A shell command, possibly continued over several lines with a trailing backslash. */
-interface ShellCommand {
-  readonly lines: readonly ScalarLine[];
-  readonly text: string;
-}
-
-function shellCommands(file: YamlFile, scalar: YScalar): ShellCommand[] {
-  const commands: ShellCommand[] = [];
-  let current: ScalarLine[] = [];
-  for (const line of scalarLines(file, scalar)) {
-    current.push(line);
-    if (!line.text.endsWith('\\')) {
-      commands.push({ lines: current, text: current.map((l) => l.text.replace(/\\$/, '')).join(' ') });
-      current = [];
-    }
-  }
-  if (current.length > 0) commands.push({ lines: current, text: current.map((l) => l.text).join(' ') });
-  return commands;
-}
-
-/** A flag's value in a command, with its source offsets (inside quotes when quoted). */
-function flagValues(command: ShellCommand, flag: string): { value: string; start: number; end: number }[] {
-  const pattern = new RegExp(`(?:^|\\s)${flag}(?:=|\\s+)("[^"]*"|'[^']*'|[^\\s"']+)`, 'g');
-  return command.lines.flatMap((line) =>
-    [...line.text.matchAll(pattern)].map((m) => {
-      const raw = m[1]!;
-      const quoted = raw.startsWith('"') || raw.startsWith("'") ? 1 : 0;
-      const start = line.start + m.index + m[0].length - raw.length + quoted;
-      const value = raw.slice(quoted, raw.length - quoted);
-      return { value, start, end: start + value.length };
-    }),
-  );
 }
 
 function commandBuild(command: ShellCommand) {
-  const first = command.lines[0]!;
-  const last = command.lines.at(-1)!;
   const specs = (flag: string) => flagValues(command, flag).map((v) => parseCacheSpec(v.value, v.start));
   const file = flagValues(command, '(?:-f|--file)')[0]?.value;
+  const context = buildContext(command.text, BUILD_COMMAND);
+  const anchor = commandRange(command);
   return {
-    anchor: [first.start, last.end] as const,
+    anchor,
     cacheTo: specs('--cache-to'),
     cacheFrom: specs('--cache-from'),
-    dockerfile: normalise(file ?? posix.join(contextOf(command.text), 'Dockerfile')),
+    buildArgs: flagValues(command, '--build-arg').map((v) => parseBuildArg(v.value, v.start)),
+    dockerfile: checkoutPath(file ?? posix.join(context, 'Dockerfile')),
+    context: checkoutPath(context),
+    contextAnchor: anchor,
   };
 }
 
-/** Flags of `docker buildx build` that take a value, so the context is the remaining positional argument. */
-const VALUE_FLAGS = new Set(
-  '-f --file -t --tag --cache-to --cache-from --build-arg --target --platform --secret --ssh --label -o --output --builder --build-context --progress --iidfile --metadata-file --network --provenance --sbom --attest --annotation --allow --add-host --shm-size --ulimit'.split(
-    ' ',
-  ),
-);
-
-function contextOf(commandText: string): string {
-  const words = commandText.slice(commandText.search(BUILD_COMMAND)).split(/\s+/).slice(2);
-  const positional: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (word === 'build') continue;
-    if (/^[;&|]/.test(word)) break;
-    if (VALUE_FLAGS.has(word)) i++;
-    else if (!word.startsWith('-')) positional.push(word);
-  }
-  return positional[0] ?? '.';
-}
-
 function projectPath(project: ProjectView, path: string): string | undefined {
-  const normal = normalise(path);
+  const normal = checkoutPath(path);
   return normal && !project.files.includes(normal) && project.files.includes(`${normal}/Dockerfile`)
     ? `${normal}/Dockerfile`
     : normal;
 }
 
-function normalise(path: string): string | undefined {
-  if (/[$`{]/.test(path)) return undefined;
-  const normal = posix.normalize(path.replace(/^\.\//, ''));
-  return normal.startsWith('..') || normal.startsWith('/') ? undefined : normal;
+function parseBuildArg(argText: string, start: number): BuildArg {
+  const eq = argText.indexOf('=');
+  const end = start + argText.length;
+  return eq < 0
+    ? { name: argText, start, end }
+    : { name: argText.slice(0, eq), value: argText.slice(eq + 1), start, end };
 }
 
 /** `type=gha,mode=max,scope=app` or a bare registry reference `user/app:cache`. */

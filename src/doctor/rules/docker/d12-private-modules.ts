@@ -6,25 +6,54 @@
 import { matchPrefixPatterns } from '../../../gomod/patterns.js';
 import { inContext } from '../../docker/context.js';
 import { commandsUsing } from '../../docker/go-caches.js';
-import { goRuns } from '../../docker/go-runs.js';
+import { type GoRun, goRuns } from '../../docker/go-runs.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
+import { buildSteps } from '../../parsers/ci/build-steps.js';
 import { fetchedRequires, goModAt } from '../../parsers/gomod.js';
+import { envSettings } from '../env/sources.js';
 import { finding, insert, lineBreak } from '../finding.js';
+
+const NOPROXY_VARIABLES = ['GOPRIVATE', 'GONOPROXY'];
 
 const INTERNAL_TLD = /\.(?:local|internal|corp|lan|intranet|home|localdomain)$/i;
 
+interface DeclaredPattern {
+  pattern: string;
+  source: string;
+  /** Set in a CI job's env, which a build receives only through a build ARG. */
+  ci: boolean;
+}
+
 /** Declared private patterns, each with where it was declared. */
-function declaredPatterns(project: ProjectView): { pattern: string; source: string }[] {
-  const split = (value: string | undefined, source: string) =>
+function declaredPatterns(project: ProjectView): DeclaredPattern[] {
+  const split = (value: string | undefined, source: string, ci = false) =>
     (value ?? '')
       .split(',')
       .filter((p) => p.trim() !== '')
-      .map((pattern) => ({ pattern: pattern.trim(), source }));
+      .map((pattern) => ({ pattern: pattern.trim(), source, ci }));
   return [
     ...split(project.privateModules, 'the doctor config'),
     ...split(project.goEnv?.GOPRIVATE, 'your go env GOPRIVATE'),
     ...split(project.goEnv?.GONOPROXY, 'your go env GONOPROXY'),
+    ...envSettings(project, NOPROXY_VARIABLES)
+      .filter((s) => s.scopes)
+      .flatMap((s) => split(s.value, `${s.label} in ${s.file}`, true)),
+    ...buildSteps(project).flatMap((step) =>
+      step.buildArgs
+        .filter((a) => NOPROXY_VARIABLES.includes(a.name) && !a.value?.includes('$'))
+        .flatMap((a) => split(a.value, `the build argument ${a.name} in ${step.file.file}`, true)),
+    ),
   ];
+}
+
+/** The stage declares `ARG GOPRIVATE` (or GONOPROXY) with no default before the RUN: CI can pass its value in. */
+function takesPrivateArg(run: GoRun): boolean {
+  const before = run.stage.stage.instructions.slice(0, run.stage.stage.instructions.indexOf(run.instruction));
+  return before.some(
+    (i) =>
+      i.keyword === 'ARG' &&
+      i.properties.some((p) => NOPROXY_VARIABLES.includes(p.name) && p.value === undefined),
+  );
 }
 
 /** A host with no dot, an IP address or an internal TLD cannot be served by a public proxy. */
@@ -51,8 +80,11 @@ export const D12: Rule = {
       const env = command.env;
       const firstEntry = env.GOPROXY.value.split(/[,|]/)[0]!.trim();
       if (firstEntry === 'direct' || firstEntry === 'off' || firstEntry === '') continue;
+      // A CI GOPRIVATE covers the build when the stage takes it as an ARG (`--build-arg GOPRIVATE`).
+      const fromCi = takesPrivateArg(run) ? declared.filter((d) => d.ci) : [];
       const uncovered = fetchedRequires(gomod).flatMap((r) => {
         if (matchPrefixPatterns(env.GONOPROXY.value, r.value.path)) return [];
+        if (fromCi.some((d) => matchPrefixPatterns(d.pattern, r.value.path))) return [];
         const pattern = declared.find((d) => matchPrefixPatterns(d.pattern, r.value.path));
         const host = pattern ? undefined : internalHost(r.value.path);
         if (!pattern && !host) return [];

@@ -8,8 +8,9 @@ import { hasFile, inContext } from '../../docker/context.js';
 import { modFlag } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import { inImage } from '../../docker/image-files.js';
-import type { Finding, Rule } from '../../model.js';
+import type { Finding, ProjectView, Rule } from '../../model.js';
 import { goModAt } from '../../parsers/gomod.js';
+import { envSettings } from '../env/sources.js';
 import { finding } from '../finding.js';
 
 export const D18: Rule = {
@@ -60,6 +61,39 @@ export const D18: Rule = {
   },
 };
 
+/** Where a go.work puts go commands run in the checkout into workspace mode (test data and vendored copies aside). */
+function workspaceFile(project: ProjectView): string | undefined {
+  return project.files.find((f) => /(?:^|\/)go\.work$/.test(f) && !/(?:^|\/)(?:testdata|vendor)\//.test(f));
+}
+
+/** CI GOFLAGS with -mod=mod in jobs that run in a checkout holding go.work, unless GOWORK=off there. */
+function ciModMod(project: ProjectView): Finding[] {
+  const workFile = workspaceFile(project);
+  if (!workFile) return [];
+  return envSettings(project, ['GOFLAGS']).flatMap((setting) => {
+    if (!setting.scopes || !/(?:^|\s)--?mod=mod(?:\s|$)/.test(setting.value)) return [];
+    // An expression for GOWORK may well be `off`; only a job that surely uses the workspace is reported.
+    const inWorkspace = setting.scopes.some((scope) => {
+      const gowork = scope.env.get('GOWORK');
+      return !gowork || (gowork.value !== undefined && gowork.value !== 'off');
+    });
+    if (!inWorkspace) return [];
+    return [
+      finding(D19, {
+        file: setting.file,
+        index: setting.index,
+        span: setting.span,
+        message:
+          `${setting.label}=${setting.value} makes every go command of the job use -mod=mod, but ${workFile} puts ` +
+          'the checkout in workspace mode: go refuses with `-mod may only be set to readonly or vendor when in ' +
+          'workspace mode, but it is set to "mod"`.',
+        advice:
+          'Drop -mod=mod from GOFLAGS, or set `GOWORK: off` next to it when the job means to build one module alone.',
+      }),
+    ];
+  });
+}
+
 export const D19: Rule = {
   id: 'D19',
   family: 'dockerfile',
@@ -83,6 +117,6 @@ export const D19: Rule = {
         }),
       );
     }
-    return findings;
+    return [...findings, ...ciModMod(project)];
   },
 };

@@ -20,7 +20,8 @@ function harmless(name: string): boolean {
 }
 
 function mentions(parsed: ParsedDockerfile, instruction: DockerInstruction, name: string): boolean {
-  return new RegExp(`\\$\\{?${name}\\b`).test(
+  // A malformed ARG name may hold regex syntax (`ARG A[B`); it is matched literally.
+  return new RegExp(`\\$\\{?${name.replace(/\W/g, '\\$&')}\\b`).test(
     parsed.text.slice(instruction.span.start, instruction.span.end),
   );
 }

@@ -1,6 +1,6 @@
 /**
  * D4 (a non-root USER with Go cache mounts owned by root), D5 (mounts without the BuildKit frontend directive,
- * or without the `id=` some hosted builders require) and D22 (`sharing=locked|private` on Go caches).
+ * without the `id=` some hosted builders require, or built in CI by a builder without mounts) and D22 (`sharing=locked|private` on Go caches).
  */
 
 import { dockerfiles } from '../../docker/analysis.js';
@@ -9,6 +9,7 @@ import { type CacheMount, cacheMounts, looksLike } from '../../docker/go-caches.
 import { type GoRun, goRuns } from '../../docker/go-runs.js';
 import type { Finding, Rule } from '../../model.js';
 import { finding, insert, lineBreak, replace } from '../finding.js';
+import { ciBuilderFindings } from './d5-ci-builders.js';
 
 /** The cache mounts of a RUN that serve its Go caches (at the effective path or plainly meant for one). */
 function goCacheMounts(run: GoRun): CacheMount[] {
@@ -67,9 +68,9 @@ export const D5: Rule = {
   id: 'D5',
   family: 'dockerfile',
   defaultSeverity: 'info',
-  title: 'RUN --mount without the BuildKit frontend directive or an id',
+  title: 'RUN --mount that the builder may reject or ignore',
   check(project) {
-    const findings: Finding[] = [];
+    const findings: Finding[] = ciBuilderFindings(D5, project);
     const railway = hasFile(project, 'railway.toml') || hasFile(project, 'railway.json');
     for (const { file, parsed } of dockerfiles(project)) {
       const mounted = parsed.instructions.filter((i) => i.mounts.length > 0);

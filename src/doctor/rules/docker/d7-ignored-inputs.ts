@@ -1,16 +1,18 @@
 /**
  * D7: a file the Dockerfile copies or bind-mounts is excluded by .dockerignore (Docker's own matching), or a
- * go.mod/go.sum/go.work it needs is not in the build context at all. docker build then fails with
- * `failed to compute cache key: "/go.sum": not found`.
+ * go.mod/go.sum/go.work it needs is not in the build context at all: the context a CI job builds the Dockerfile
+ * with (docker/build-push-action `context:`, `docker build <dir>`), else the one doctor assumes. docker build
+ * then fails with `failed to compute cache key: "/go.sum": not found`.
  */
 import { posix } from 'node:path';
 import { type DockerfileAnalysis, dockerfiles } from '../../docker/analysis.js';
 import { contextPath, dockerIgnoreOf, hasDirectory, hasFile, inContext } from '../../docker/context.js';
 import { bindSources, contextCopy } from '../../docker/copies.js';
 import type { Finding, Fix, ProjectView, Rule } from '../../model.js';
+import { type BuildStep, buildSteps } from '../../parsers/ci/build-steps.js';
 import type { Word } from '../../parsers/dockerfile.js';
 import { type DockerIgnore, parseDockerIgnore } from '../../parsers/dockerignore.js';
-import { insert, lineBreak, reporter } from '../finding.js';
+import { findingAt, insert, lineBreak, reporter } from '../finding.js';
 
 const GO_FILES = new Set(['go.mod', 'go.sum', 'go.work', 'go.work.sum']);
 
@@ -40,6 +42,65 @@ function exists(project: ProjectView, analysis: DockerfileAnalysis, path: string
   return hasFile(project, file) || hasDirectory(project, file);
 }
 
+/** The directory a CI build step should use as context: one where every Go file the Dockerfile copies exists. */
+function workingContext(
+  project: ProjectView,
+  analysis: DockerfileAnalysis,
+  goPaths: string[],
+): string | undefined {
+  const candidates = [analysis.context];
+  for (let dir = posix.dirname(analysis.file); ; dir = posix.dirname(dir)) {
+    candidates.push(dir);
+    if (dir === '.') break;
+  }
+  return candidates.find((context) =>
+    goPaths.every((path) => exists(project, { ...analysis, context }, path)),
+  );
+}
+
+/** A go.mod/go.sum/go.work the Dockerfile copies that the CI step's context lacks: reported at that context. */
+function ciContextFinding(project: ProjectView, analysis: DockerfileAnalysis, step: BuildStep): Finding[] {
+  const goPaths = [...new Set(inputs(analysis).map((w) => contextPath(w.value)))].filter((path) =>
+    GO_FILES.has(posix.basename(path)),
+  );
+  const missing = goPaths.filter((path) => !exists(project, analysis, path));
+  if (missing.length === 0) return [];
+  const suggested = workingContext(project, analysis, goPaths);
+  const [start, end] = step.contextAnchor;
+  const context = analysis.context === '.' ? 'the repository root' : `${analysis.context}/`;
+  return [
+    findingAt(D7, {
+      location: step.file.location(start, end),
+      message:
+        `job ${step.jobName} builds ${analysis.file} with ${context} as the context, which has no ` +
+        `${missing.join(', ')}: the Dockerfile copies ${missing.length > 1 ? 'them' : 'it'} from there, so docker ` +
+        `build fails with \`"/${missing[0]}": not found\`.`,
+      advice:
+        suggested === undefined
+          ? `Make the context the directory the Dockerfile's COPY paths are relative to, or fix those paths; ${missing.join(', ')} exist${missing.length > 1 ? '' : 's'} in no directory above ${analysis.file}.`
+          : `Build with ${suggested === '.' ? 'the repository root' : suggested} as the context (${how(step, suggested)}), ` +
+            `keeping the Dockerfile path as it is; or change the COPY paths to be relative to ${context}.`,
+    }),
+  ];
+}
+
+/** How to say "use this context" in the step's own terms. */
+function how(step: BuildStep, context: string): string {
+  return step.github?.step.uses
+    ? `\`context: ${context}\``
+    : `\`${context}\` as the last argument of docker build`;
+}
+
+/**
+ * The contexts to check a Dockerfile against: those CI builds it with, when CI says; else the one doctor
+ * assumes (the nearest directory up with go.mod or go.work).
+ */
+function contexts(project: ProjectView, analysis: DockerfileAnalysis) {
+  const steps = buildSteps(project).filter((s) => s.dockerfile === analysis.file && s.context !== undefined);
+  if (steps.length === 0) return [{ analysis, step: undefined }];
+  return steps.map((step) => ({ analysis: { ...analysis, context: step.context! }, step }));
+}
+
 export const D7: Rule = {
   id: 'D7',
   family: 'dockerignore',
@@ -47,36 +108,43 @@ export const D7: Rule = {
   title: 'A file the Dockerfile needs is excluded from the build context',
   check(project) {
     const findings: Finding[] = [];
-    for (const analysis of dockerfiles(project)) {
-      const { file, parsed } = analysis;
-      const ignore = dockerIgnoreOf(project, analysis);
+    const reported = new Set<string>();
+    for (const assumed of dockerfiles(project)) {
+      const { file, parsed } = assumed;
       const report = reporter(D7, file, parsed.index);
-      for (const word of inputs(analysis)) {
-        const path = contextPath(word.value);
-        const line = ignore?.lineExcluding(path);
-        if (ignore?.ignores(path)) {
-          const where = line
-            ? `${ignore.file}:${line} (\`${ignore.text.split(/\r?\n/)[line - 1]!.trim()}\`)`
-            : ignore.file;
-          findings.push(
-            report(
-              word.span,
-              `${path} is excluded from the build context by ${where}: docker build fails with ` +
-                `\`failed to compute cache key: "/${path}": not found\`.`,
-              `Add \`!${path}\` at the end of ${ignore.file}, or narrow the pattern that excludes it.`,
-              unignoreFix(ignore, path),
-            ),
-          );
-        } else if (GO_FILES.has(posix.basename(path)) && !exists(project, analysis, path)) {
-          const context = analysis.context === '.' ? 'the project root' : `${analysis.context}/`;
-          findings.push(
-            report(
-              word.span,
-              `${path} is not in the build context doctor assumes (${context}): docker build fails with ` +
-                `\`"/${path}": not found\` unless it is built with another context.`,
-              'Build with the directory that holds go.mod as the context (`docker build -f <Dockerfile> <dir>`), or fix the path.',
-            ),
-          );
+      for (const { analysis, step } of contexts(project, assumed)) {
+        if (step) findings.push(...ciContextFinding(project, analysis, step));
+        const ignore = dockerIgnoreOf(project, analysis);
+        for (const word of inputs(analysis)) {
+          const path = contextPath(word.value);
+          const line = ignore?.lineExcluding(path);
+          // Several CI builds may share one .dockerignore: one finding per COPY source and ignore file.
+          const key = `${file} ${word.span.start} ${ignore?.file}`;
+          if (ignore?.ignores(path) && !reported.has(key)) {
+            reported.add(key);
+            const where = line
+              ? `${ignore.file}:${line} (\`${ignore.text.split(/\r?\n/)[line - 1]!.trim()}\`)`
+              : ignore.file;
+            findings.push(
+              report(
+                word.span,
+                `${path} is excluded from the build context by ${where}: docker build fails with ` +
+                  `\`failed to compute cache key: "/${path}": not found\`.`,
+                `Add \`!${path}\` at the end of ${ignore.file}, or narrow the pattern that excludes it.`,
+                unignoreFix(ignore, path),
+              ),
+            );
+          } else if (!step && GO_FILES.has(posix.basename(path)) && !exists(project, analysis, path)) {
+            const context = analysis.context === '.' ? 'the project root' : `${analysis.context}/`;
+            findings.push(
+              report(
+                word.span,
+                `${path} is not in the build context doctor assumes (${context}): docker build fails with ` +
+                  `\`"/${path}": not found\` unless it is built with another context.`,
+                'Build with the directory that holds go.mod as the context (`docker build -f <Dockerfile> <dir>`), or fix the path.',
+              ),
+            );
+          }
         }
       }
     }

@@ -1,9 +1,10 @@
 /**
- * Where a Go environment variable is set: ENV and ARG defaults in Dockerfiles (editable by --fix) and the
- * user's `go env -json` (--go-env), each with a position to report.
+ * Where a Go environment variable is set: ENV and ARG defaults in Dockerfiles (editable by --fix), the
+ * user's `go env -json` (--go-env), and CI jobs' `env:`/`variables:`, each with a position to report.
  */
 import { dockerfiles } from '../../docker/analysis.js';
 import type { ProjectView } from '../../model.js';
+import { type CiEnvScope, ciEnvScopes } from '../../parsers/ci/ci-env.js';
 import type { Span } from '../../parsers/dockerfile.js';
 import { TextIndex } from '../../text-index.js';
 
@@ -26,8 +27,10 @@ export interface EnvSetting {
   span: Span;
   /** The raw value in the file when --fix may edit it (Dockerfiles); undefined for go env output. */
   valueSpan: Span | undefined;
-  /** `ENV GOPROXY=…`, `go env`: how to name the setting in messages. */
+  /** `ENV GOPROXY`, `go env GOPROXY`, `jobs.build.env.GOPROXY`: how to name the setting in messages. */
   label: string;
+  /** CI settings only: the jobs (GitHub: steps) whose commands run with this value, not hidden by another. */
+  scopes?: CiEnvScope[];
 }
 
 /** Every place the project sets one of these variables. */
@@ -71,7 +74,37 @@ export function envSettings(project: ProjectView, names: readonly string[]): Env
       });
     }
   }
+  settings.push(...ciSettings(project, names));
   return settings;
+}
+
+/** CI values in effect somewhere, each once however many jobs or steps see it; `${{ }}`/`$VAR` values are left out. */
+function ciSettings(project: ProjectView, names: readonly string[]): EnvSetting[] {
+  const byPlace = new Map<string, EnvSetting>();
+  for (const scope of ciEnvScopes(project)) {
+    for (const name of names) {
+      const variable = scope.env.get(name);
+      if (!variable?.node || !variable.value) continue;
+      const [start, end] = variable.node.range;
+      const place = `${scope.file}:${start}`;
+      const known = byPlace.get(place);
+      if (known) {
+        known.scopes!.push(scope);
+        continue;
+      }
+      byPlace.set(place, {
+        name,
+        value: variable.value,
+        file: scope.file,
+        index: project.memo(`text-index:${scope.file}`, () => new TextIndex(variable.file.text)),
+        span: { start, end },
+        valueSpan: undefined,
+        label: `${variable.where}.${name}`,
+        scopes: [scope],
+      });
+    }
+  }
+  return [...byPlace.values()];
 }
 
 /** The raw value text when it maps 1:1 onto the value (no escapes), with the offset where the value begins. */

@@ -5,7 +5,9 @@
  */
 import type { Finding, Rule } from '../../model.js';
 import { finding } from '../finding.js';
-import { envSettings, PROXY_VARIABLES } from './sources.js';
+import { type EnvSetting, envSettings, PROXY_VARIABLES } from './sources.js';
+
+const SUMDB_VARIABLES = ['GOSUMDB', 'GONOSUMDB', 'GOPRIVATE'];
 
 export const E3: Rule = {
   id: 'E3',
@@ -15,10 +17,15 @@ export const E3: Rule = {
   check(project) {
     const findings: Finding[] = [];
     const proxies = envSettings(project, PROXY_VARIABLES);
-    const sumdbSet = new Set(envSettings(project, ['GOSUMDB', 'GONOSUMDB', 'GOPRIVATE']).map((s) => s.file));
+    const sumdbFiles = new Set(envSettings(project, SUMDB_VARIABLES).map((s) => s.file));
+    // A CI value is answered only where the same job (step) also sets one of them, expressions included.
+    const answered = (setting: EnvSetting) =>
+      setting.scopes
+        ? setting.scopes.every((scope) => SUMDB_VARIABLES.some((name) => scope.env.has(name)))
+        : sumdbFiles.has(setting.file);
     const seen = new Set<string>();
     for (const setting of proxies) {
-      if (sumdbSet.has(setting.file) || seen.has(setting.file)) continue;
+      if (answered(setting) || seen.has(setting.file)) continue;
       seen.add(setting.file);
       findings.push(
         finding(E3, {
