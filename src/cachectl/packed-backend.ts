@@ -44,11 +44,19 @@ abstract class OverCatalog<B extends ReadBackend & RangeReader> {
 /** A catalog's body (undefined: there is none yet) decoded, or an empty catalog and why it was unreadable. */
 async function readCatalog(body: Readable | undefined): Promise<[PackCatalog, string | undefined]> {
   if (body === undefined) return [new PackCatalog(), undefined];
+  // A transfer that fails is an error, not an unreadable catalog: a save would replace it with one that
+  // lists none of the packs other saves added.
+  const bytes = await collect(body, MAX_CATALOG);
   try {
-    return [PackCatalog.decode(await collect(body, MAX_CATALOG)), undefined];
+    return [PackCatalog.decode(bytes), undefined];
   } catch (err) {
     return [new PackCatalog(), `${(err as Error).message}; ignoring it`];
   }
+}
+
+/** A run of one file too large to hold in memory: it is streamed when opened, never read ahead. */
+function streamed(run: Run): boolean {
+  return run.end - run.start > MAX_RUN;
 }
 
 /** A contiguous stretch of one pack that one request reads, and how many of its files are still to be opened. */
@@ -105,7 +113,7 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
     const at = this.catalog.get(key);
     if (!at) return this.inner.open(key);
     const run = this.runs.get(key) ?? { pack: at.pack, start: at.offset, end: at.offset + at.size, left: 1 };
-    if (run.end - run.start > MAX_RUN) {
+    if (streamed(run)) {
       return this.inner.openRange(at.pack, { start: at.offset, end: at.offset + at.size - 1 });
     }
     run.data ??= this.fetch(run);
@@ -125,7 +133,7 @@ export class PackedReader extends OverCatalog<ReadBackend & RangeReader> impleme
   /** Starts the requests of the next READ_AHEAD wanted runs that are not under way yet. */
   private readAhead(index: number): void {
     for (const ahead of this.order.slice(index + 1, index + 1 + READ_AHEAD)) {
-      if (ahead.left > 0 && !ahead.data) {
+      if (ahead.left > 0 && !ahead.data && !streamed(ahead)) {
         ahead.data = this.fetch(ahead);
         // Nobody waits on it yet: a failure is reported when a file of the run is opened, not as unhandled.
         ahead.data.catch(() => {});

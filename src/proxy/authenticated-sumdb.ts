@@ -17,6 +17,9 @@ import { checkSumdbPath, type SumdbAnswer, type SumdbBackend } from './sumdb-bac
 import type { SumdbOrigin } from './sumdb-origin.js';
 import { RecoveryOps } from './sumdb-recovery.js';
 
+/** The only tile height the go command asks for (x/mod/sumdb's client reads height-8 tiles). */
+const GO_TILE_HEIGHT = 8;
+
 export interface AuthenticatedSumdbOptions {
   /** "<name>+<hash>+<key>": the database's own, so every answer can be authenticated. */
   verifierKey: string;
@@ -71,13 +74,18 @@ export class AuthenticatedSumdb implements SumdbBackend {
       );
       return { bytes: answer.bytes, state: answer.state, immutable: false };
     }
+    if (request.kind === 'tile' && request.tile.H !== GO_TILE_HEIGHT) {
+      // Any other height is built from many height-8 tiles: one request could make modgate fetch thousands.
+      throw new NotFoundError(
+        `${this.name}: tiles of height ${request.tile.H} are not served; the go command reads height ${GO_TILE_HEIGHT}`,
+      );
+    }
     if (request.kind === 'tile' && request.tile.L < 0) {
       // Data tiles (record texts) are for auditors, never asked for by go, and not authenticated here.
       return { bytes: await this.ops.fetchPath(path), state: 'fetched', immutable: false };
     }
     const remembered = this.options.notFound.get(key);
     if (remembered !== undefined) throw new NotFoundError(remembered);
-    const before = await this.ops.readCache(path);
     let bytes: Buffer | undefined;
     try {
       bytes = await this.answer(path, (client) =>
@@ -94,6 +102,8 @@ export class AuthenticatedSumdb implements SumdbBackend {
         `no tree head signed by ${this.name} holds ${path} yet, so modgate cannot vouch for it; try again later`,
       );
     }
+    // Read once the answer is authenticated: a stored answer the client found wrong has been repaired already.
+    const before = await this.ops.readCache(path);
     if (before !== undefined && sameBytes(before, bytes)) {
       return { bytes, state: 'stored', immutable: true };
     }

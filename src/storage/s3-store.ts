@@ -177,18 +177,53 @@ export class S3Store implements Store {
   async replaceIf(key: string, body: PutBody, etag: string | undefined): Promise<'replaced' | 'changed'> {
     try {
       const size = 'file' in body ? (await stat(body.file)).size : body.bytes.length;
-      // The ETag bare, without its quotes: AWS S3 and MinIO take it either way, while Ceph RGW and DigitalOcean
-      // Spaces compare the header with the bare tag and refuse a quoted one as changed.
-      const condition = etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: etag.replaceAll('"', '') };
-      await this.putWhole(key, body, size, condition);
-      return 'replaced';
-    } catch (err) {
-      // 412: the object is no longer the one read; 409: a write to it is under way. Either way, read it again.
-      const status = httpStatus(err);
-      if (status === 412 || status === 409) return 'changed';
-      throw this.failure('put', key, err);
+      if (etag === undefined) {
+        return (await this.conditionalPut(key, body, size, { IfNoneMatch: '*' })) ? 'replaced' : 'changed';
+      }
+      // The ETag bare first: AWS S3 and MinIO take it either way, while Ceph RGW and DigitalOcean Spaces compare
+      // the header with the bare tag and refuse a quoted one. A service refusing the tag the object still has
+      // spells it the other way: quoted, as RFC 9110 has it.
+      const bare = etag.replaceAll('"', '');
+      for (const spelling of [bare, `"${bare}"`]) {
+        if (await this.conditionalPut(key, body, size, { IfMatch: spelling })) return 'replaced';
+        if ((await this.stat(key))?.etag.replaceAll('"', '') !== bare) return 'changed';
+      }
+      throw this.failure(
+        'put',
+        key,
+        new Error(
+          `the service refuses If-Match with the object's own ETag ${etag}, quoted or not: it does not do conditional writes as S3 does`,
+        ),
+      );
     } finally {
       if ('file' in body) await rm(body.file, { force: true });
+    }
+  }
+
+  /**
+   * A PutObject under a condition: false when it does not hold (412; 409 when another write to the object is
+   * under way). A service without conditional writes (501) gets the object replaced unconditionally: the last
+   * writer wins, as it would with any store that cannot compare.
+   */
+  private async conditionalPut(
+    key: string,
+    body: PutBody,
+    size: number,
+    condition: { IfNoneMatch?: string; IfMatch?: string },
+  ): Promise<boolean> {
+    try {
+      await this.putWhole(key, body, size, condition);
+      return true;
+    } catch (err) {
+      const status = httpStatus(err);
+      if (status === 412 || status === 409) return false;
+      if (status !== 501) throw this.failure('put', key, err);
+    }
+    try {
+      await this.putWhole(key, body, size, {});
+      return true;
+    } catch (err) {
+      throw this.failure('put', key, err);
     }
   }
 

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
  * an upstream turn bad, and honest again, behind one URL that modgate was started with.
  */
 export class SwitchableRelay {
+  /** Requests passed on so far. */
+  requests = 0;
+
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -21,6 +24,7 @@ export class SwitchableRelay {
       target,
     );
     server.on('request', async (req, res) => {
+      relay.requests++;
       try {
         const answer = await fetch(`${relay.target}${req.url}`, { method: req.method });
         const type = answer.headers.get('content-type');

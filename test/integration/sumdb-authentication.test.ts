@@ -183,6 +183,15 @@ describe('checksum database answers are authenticated before they are stored', (
     assert.deepEqual(await readFile(join(sumdbDir(), narrow)), await honest(narrow));
   });
 
+  test('a tile of any height but 8 is 404 and costs no request upstream', async () => {
+    const before = relay.requests;
+    // Built from height-8 tiles, a height-30 tile this wide would need thousands of them.
+    const tall = await rawRequest(fixture.modgate.url, `/sumdb/${NAME}/tile/30/0/000.p/4`);
+    assert.equal(tall.status, 404);
+    assert.match(tall.body.toString(), /tiles of height 30 are not served; the go command reads height 8/);
+    assert.equal(relay.requests, before);
+  });
+
   test('with the database unreachable, stored answers are authenticated from the store alone', async () => {
     relay.target = 'http://127.0.0.1:9';
     const result = await goDownload('example.com/b');
