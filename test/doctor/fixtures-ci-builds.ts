@@ -13,6 +13,17 @@ const service = (extra: Files): Files => ({
   'services/api/go.sum': '',
   ...extra,
 });
+/** A service replacing a module with a sibling directory of the monorepo, built by CI with `context`. */
+const monorepo = (context: string): Files => ({
+  'services/api/Dockerfile': 'FROM golang:1.23\nCOPY . .\nRUN go build ./...\n',
+  'services/api/go.mod':
+    'module example.com/api\n\ngo 1.23\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../../lib\n',
+  'services/api/go.sum': '',
+  'lib/go.mod': 'module example.com/lib\n\ngo 1.23\n',
+  '.github/workflows/image.yml': buildPush(
+    `          context: ${context}\n          file: services/api/Dockerfile\n`,
+  ),
+});
 /** A Dockerfile with a Go cache mount and the directive, so only the builder can make D5 fire. */
 const mounting = (extra: Files): Files => ({
   Dockerfile:
@@ -93,6 +104,19 @@ export const CI_BUILD_CASES: Record<string, Case[]> = {
       }),
       expect: 1,
       message: /go\.sum is excluded from the build context by services\/api\/\.dockerignore:1/,
+    },
+  ],
+  D10: [
+    {
+      name: 'a replacement in a sibling directory, with the service directory as the CI context',
+      files: monorepo('services/api'),
+      expect: 1,
+      message: /replace example\.com\/lib => \.\.\/\.\.\/lib points outside the build context/,
+    },
+    {
+      name: 'near miss: CI builds from the repository root, which holds both modules',
+      files: monorepo('.'),
+      expect: 0,
     },
   ],
   D5: [

@@ -4,11 +4,13 @@
  * not yet copied when modules are downloaded (`replacement directory ../x does not exist`).
  */
 import { posix } from 'node:path';
+import type { DockerfileAnalysis } from '../../docker/analysis.js';
 import { inContext } from '../../docker/context.js';
 import { commandsUsing } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import { inImage } from '../../docker/image-files.js';
-import type { Finding, Rule } from '../../model.js';
+import type { Finding, ProjectView, Rule } from '../../model.js';
+import { buildSteps } from '../../parsers/ci/build-steps.js';
 import { goModAt } from '../../parsers/gomod.js';
 import { finding } from '../finding.js';
 
@@ -49,6 +51,31 @@ export const D9: Rule = {
   },
 };
 
+/** Whether a path below the repository root lies in a context directory (`.` is the root). */
+function within(path: string, context: string): boolean {
+  return context === '.' ? !path.startsWith('..') : path === context || path.startsWith(`${context}/`);
+}
+
+/**
+ * Whether a local replacement (`dir`, relative to go.mod) is out of the build context: of every context CI
+ * builds the Dockerfile with, when CI says (a monorepo build may use the root, which holds both modules); else
+ * of the one doctor assumes, go.mod's own directory.
+ */
+function outside(
+  project: ProjectView,
+  analysis: DockerfileAnalysis,
+  gomodFile: string,
+  dir: string,
+): boolean {
+  if (dir.startsWith('/')) return true;
+  const contexts = buildSteps(project)
+    .filter((step) => step.dockerfile === analysis.file && step.context !== undefined)
+    .map((step) => step.context!);
+  if (contexts.length === 0) return dir.startsWith('..');
+  const target = posix.join(posix.dirname(gomodFile), dir);
+  return contexts.some((context) => !within(target, context));
+}
+
 export const D10: Rule = {
   id: 'D10',
   family: 'dockerfile',
@@ -65,9 +92,8 @@ export const D10: Rule = {
         const dir = posix.normalize(replace.value.newPath).replace(/\/$/, '');
         const key = `${run.analysis.file}\0${dir}`;
         if (reported.has(key)) continue;
-        const outside = dir.startsWith('..') || dir.startsWith('/');
         const { file, parsed } = run.analysis;
-        if (outside) {
+        if (outside(project, run.analysis, gomod.file, dir)) {
           reported.add(key);
           findings.push({
             ruleId: D10.id,
