@@ -6,10 +6,11 @@
  */
 import { posix } from 'node:path';
 import { type DockerfileAnalysis, dockerfiles } from '../../docker/analysis.js';
+import { ciBuildsOf } from '../../docker/ci-contexts.js';
 import { contextPath, dockerIgnoreOf, hasDirectory, hasFile, inContext } from '../../docker/context.js';
 import { bindSources, contextCopy } from '../../docker/copies.js';
 import type { Finding, Fix, ProjectView, Rule } from '../../model.js';
-import { type BuildStep, buildSteps } from '../../parsers/ci/build-steps.js';
+import type { BuildStep } from '../../parsers/ci/build-steps.js';
 import type { Word } from '../../parsers/dockerfile.js';
 import { type DockerIgnore, parseDockerIgnore } from '../../parsers/dockerignore.js';
 import { findingAt, insert, lineBreak, reporter } from '../finding.js';
@@ -96,9 +97,9 @@ function how(step: BuildStep, context: string): string {
  * assumes (the nearest directory up with go.mod or go.work).
  */
 function contexts(project: ProjectView, analysis: DockerfileAnalysis) {
-  const steps = buildSteps(project).filter((s) => s.dockerfile === analysis.file && s.context !== undefined);
+  const steps = ciBuildsOf(project, analysis.file);
   if (steps.length === 0) return [{ analysis, step: undefined }];
-  return steps.map((step) => ({ analysis: { ...analysis, context: step.context! }, step }));
+  return steps.map((step) => ({ analysis: { ...analysis, context: step.context }, step }));
 }
 
 export const D7: Rule = {

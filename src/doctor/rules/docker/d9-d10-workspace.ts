@@ -5,12 +5,12 @@
  */
 import { posix } from 'node:path';
 import type { DockerfileAnalysis } from '../../docker/analysis.js';
+import { ciBuildsOf } from '../../docker/ci-contexts.js';
 import { inContext } from '../../docker/context.js';
 import { commandsUsing } from '../../docker/go-caches.js';
 import { goRuns } from '../../docker/go-runs.js';
 import { inImage } from '../../docker/image-files.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
-import { buildSteps } from '../../parsers/ci/build-steps.js';
 import { goModAt } from '../../parsers/gomod.js';
 import { finding } from '../finding.js';
 
@@ -68,9 +68,7 @@ function outside(
   dir: string,
 ): boolean {
   if (dir.startsWith('/')) return true;
-  const contexts = buildSteps(project)
-    .filter((step) => step.dockerfile === analysis.file && step.context !== undefined)
-    .map((step) => step.context!);
+  const contexts = ciBuildsOf(project, analysis.file).map((step) => step.context);
   if (contexts.length === 0) return dir.startsWith('..');
   const target = posix.join(posix.dirname(gomodFile), dir);
   return contexts.some((context) => !within(target, context));
