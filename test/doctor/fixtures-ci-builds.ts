@@ -106,6 +106,24 @@ export const CI_BUILD_CASES: Record<string, Case[]> = {
       message: /go\.sum is excluded from the build context by services\/api\/\.dockerignore:1/,
     },
   ],
+  D8: [
+    {
+      name: 'CI builds a service from the repository root, whose node_modules is not ignored',
+      files: { ...monorepo('.'), 'node_modules/left-pad/index.js': '' },
+      expect: 1,
+      message: /node_modules is not excluded by \.dockerignore/,
+    },
+    {
+      name: 'near miss: the root .dockerignore excludes it',
+      files: { ...monorepo('.'), 'node_modules/left-pad/index.js': '', '.dockerignore': 'node_modules\n' },
+      expect: 0,
+    },
+    {
+      name: 'near miss: CI builds from the service directory, which has no node_modules',
+      files: { ...monorepo('services/api'), 'node_modules/left-pad/index.js': '' },
+      expect: 0,
+    },
+  ],
   D10: [
     {
       name: 'a replacement in a sibling directory, with the service directory as the CI context',

@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { type DockerfileAnalysis, dockerfiles } from '../../docker/analysis.js';
-import { ciBuildsOf } from '../../docker/ci-contexts.js';
+import { builtWith } from '../../docker/ci-contexts.js';
 import { contextPath, dockerIgnoreOf, hasDirectory, hasFile, inContext } from '../../docker/context.js';
 import { bindSources, contextCopy } from '../../docker/copies.js';
 import type { Finding, Fix, ProjectView, Rule } from '../../model.js';
@@ -92,16 +92,6 @@ function how(step: BuildStep, context: string): string {
     : `\`${context}\` as the last argument of docker build`;
 }
 
-/**
- * The contexts to check a Dockerfile against: those CI builds it with, when CI says; else the one doctor
- * assumes (the nearest directory up with go.mod or go.work).
- */
-function contexts(project: ProjectView, analysis: DockerfileAnalysis) {
-  const steps = ciBuildsOf(project, analysis.file);
-  if (steps.length === 0) return [{ analysis, step: undefined }];
-  return steps.map((step) => ({ analysis: { ...analysis, context: step.context }, step }));
-}
-
 export const D7: Rule = {
   id: 'D7',
   family: 'dockerignore',
@@ -113,7 +103,7 @@ export const D7: Rule = {
     for (const assumed of dockerfiles(project)) {
       const { file, parsed } = assumed;
       const report = reporter(D7, file, parsed.index);
-      for (const { analysis, step } of contexts(project, assumed)) {
+      for (const { analysis, step } of builtWith(project, assumed)) {
         if (step) findings.push(...ciContextFinding(project, analysis, step));
         const ignore = dockerIgnoreOf(project, analysis);
         for (const word of inputs(analysis)) {

@@ -1,9 +1,11 @@
 /**
  * D8: a Dockerfile copies the whole context while heavy or volatile directories are not in .dockerignore:
  * `.git` (changes on every commit), a GitLab `.go` module cache, `node_modules`. The context upload grows and
- * the copied layer is invalidated by files the build never reads.
+ * the copied layer is invalidated by files the build never reads. The context is the one CI builds with, when
+ * it says, else the one doctor assumes.
  */
 import { type DockerfileAnalysis, dockerfiles } from '../../docker/analysis.js';
+import { builtWith } from '../../docker/ci-contexts.js';
 import { dockerIgnoreOf, hasDirectory, inContext } from '../../docker/context.js';
 import { contextCopy } from '../../docker/copies.js';
 import type { Finding, ProjectView, Rule } from '../../model.js';
@@ -23,7 +25,8 @@ export const D8: Rule = {
   title: 'Heavy directories are sent with the build context',
   check(project) {
     const findings: Finding[] = [];
-    for (const analysis of dockerfiles(project)) {
+    const reported = new Set<string>();
+    for (const { analysis } of dockerfiles(project).flatMap((assumed) => builtWith(project, assumed))) {
       const rootCopy = analysis.parsed.instructions.find((i) =>
         contextCopy(i)?.sources.some((s) => s.path === ''),
       );
@@ -32,6 +35,9 @@ export const D8: Rule = {
       const missing = HEAVY.filter((dir) => present(project, analysis, dir) && !ignore?.ignores(dir));
       if (missing.length === 0) continue;
       const ignoreFile = ignore?.file ?? inContext(analysis, '.dockerignore');
+      // Several CI builds of one Dockerfile may share a context: one finding per Dockerfile and ignore file.
+      if (reported.has(`${analysis.file}\0${ignoreFile}`)) continue;
+      reported.add(`${analysis.file}\0${ignoreFile}`);
       const text = ignore?.text ?? '';
       const nl = lineBreak(analysis.parsed.text);
       const prefix = text === '' || text.endsWith('\n') ? '' : nl;
