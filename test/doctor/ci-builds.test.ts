@@ -1,6 +1,7 @@
 /** Where the CI halves of D7 and D5 point: at the `context:` value, the build command or the builder image. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildContext } from '../../src/doctor/parsers/ci/shell-commands.js';
 import { findingsOf } from './helpers.js';
 
 const service = {
@@ -41,4 +42,31 @@ describe('CI builds', () => {
     assert.deepEqual(d5?.location.start, { line: 4, column: 7 });
     assert.equal(d5?.fix, undefined);
   });
+});
+
+describe('the context argument of a build command, read with the shell quoting CI scripts use', () => {
+  const docker = /\bdocker\s+(?:buildx\s+)?build\b/;
+  const podman = /\bpodman\s+(?:image\s+)?build\b/;
+  const cases: Array<[string, RegExp, string]> = [
+    ['docker build -f Dockerfile .', docker, '.'],
+    [
+      'docker buildx build --file Dockerfile --tag "ghcr.io/${{ github.repository }}:${{ github.sha }}" --push .',
+      docker,
+      '.',
+    ],
+    ['docker build -t ghcr.io/${{ github.repository }}:${{ github.sha }} -f Dockerfile app', docker, 'app'],
+    ['docker build -t app:$(git rev-parse --short HEAD) -f Dockerfile .', docker, '.'],
+    ['docker build -f Dockerfile --build-arg BUILD_DATE=$(date -u +"%Y-%m-%dT%H:%M:%SZ") .', docker, '.'],
+    ['docker build -t app:`git rev-parse HEAD` services/api', docker, 'services/api'],
+    ['docker build --label "org.opencontainers.image.title=My app" -f Dockerfile .', docker, '.'],
+    ['docker build -f Dockerfile "."', docker, '.'],
+    ['docker build -f Dockerfile -t app .; docker push app', docker, '.'],
+    ['docker build -f Dockerfile -t app services/api && docker push app', docker, 'services/api'],
+    ['docker build --network host -t app .', docker, '.'],
+    ['podman build --format docker -t x app', podman, 'app'],
+    ['podman build --manifest img app', podman, 'app'],
+  ];
+  for (const [command, pattern, context] of cases) {
+    test(command, () => assert.equal(buildContext(command, pattern), context));
+  }
 });

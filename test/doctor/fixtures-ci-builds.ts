@@ -51,6 +51,17 @@ export const CI_BUILD_CASES: Record<string, Case[]> = {
         /job image builds services\/api\/Dockerfile with the repository root as the context, which has no go\.mod, go\.sum/,
     },
     {
+      name: 'a root .dockerignore excluding go.sum adds nothing when the root context has no go.sum at all',
+      files: service({
+        '.dockerignore': '*.sum\n',
+        '.github/workflows/image.yml': buildPush(
+          '          context: .\n          file: services/api/Dockerfile\n',
+        ),
+      }),
+      expect: 1,
+      message: /with the repository root as the context, which has no go\.mod, go\.sum/,
+    },
+    {
       name: 'near miss: the context is the service directory',
       files: service({
         '.github/workflows/image.yml': buildPush(

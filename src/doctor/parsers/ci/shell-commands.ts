@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { shellCommands as shellWords } from '../shell.js';
 import { type ScalarLine, scalarLines } from './scalar-lines.js';
 import type { YamlFile } from './yaml-file.js';
 import type { YScalar } from './yaml-tree.js';
@@ -53,22 +54,69 @@ export function flagValues(
   );
 }
 
-/** Flags of `docker buildx build` (and podman's alike) that take a value, so the context is the remaining positional argument. */
+/**
+ * Flags of `docker build`/`docker buildx build`, `podman build` and `buildah bud` that take a value as the next
+ * word, so that the context is the remaining positional argument.
+ */
 const VALUE_FLAGS = new Set(
-  '-f --file -t --tag --cache-to --cache-from --build-arg --target --platform --secret --ssh --label -o --output --builder --build-context --progress --iidfile --metadata-file --network --provenance --sbom --attest --annotation --allow --add-host --shm-size --ulimit'.split(
-    ' ',
-  ),
+  [
+    '-f --file -t --tag --cache-to --cache-from --build-arg --target --platform --secret --ssh --label -o',
+    '--output --builder --build-context --progress --iidfile --metadata-file --network --provenance --sbom',
+    '--attest --annotation --allow --add-host --shm-size --ulimit -m --memory --memory-swap --cpu-shares',
+    '--cpuset-cpus --cpuset-mems --cgroup-parent --isolation --format --manifest --authfile --creds --jobs',
+    '--os --arch --variant --runtime --userns --volume -v --env --timestamp --layers --retry --sign-by',
+  ]
+    .join(' ')
+    .split(' '),
 );
 
-/** The context argument of a build command (`docker build`, `podman build`...) matched by `command`: its first positional word. */
+/**
+ * Command substitutions and GitHub expressions, which may hold spaces and parentheses that are not the
+ * shell's separators here: each becomes one opaque word part, so a tag such as `app:$(git rev-parse HEAD)`
+ * or `${{ github.sha }}` stays one word and is never taken for the context.
+ */
+function opaqueSubstitutions(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const close = text.startsWith('${{', i)
+      ? text.indexOf('}}', i + 3) + 2
+      : text.startsWith('$(', i)
+        ? matchingParen(text, i + 2) + 1
+        : text[i] === '`'
+          ? text.indexOf('`', i + 1) + 1
+          : 0;
+    if (close > i) {
+      out += '$SUBSTITUTED';
+      i = close;
+    } else {
+      out += text[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The index of the `)` that closes a `(` just before `from`, or -1. */
+function matchingParen(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The context argument of a build command (`docker build`, `podman build`...) matched by `command`: its first
+ * positional word, read with the shell's quoting up to the end of that command (`;`, `&&`, `|`).
+ */
 export function buildContext(commandText: string, command: RegExp): string {
   const match = command.exec(commandText);
   const rest = match ? commandText.slice(match.index + match[0].length) : '';
-  const words = rest.split(/\s+/).filter((w) => w !== '');
+  const words = shellWords(opaqueSubstitutions(rest))[0]?.argv ?? [];
   const positional: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (/^[;&|]/.test(word)) break;
     if (VALUE_FLAGS.has(word)) i++;
     else if (!word.startsWith('-')) positional.push(word);
   }

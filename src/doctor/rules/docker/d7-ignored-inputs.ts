@@ -111,7 +111,9 @@ export const D7: Rule = {
           const line = ignore?.lineExcluding(path);
           // Several CI builds may share one .dockerignore: one finding per COPY source and ignore file.
           const key = `${file} ${word.span.start} ${ignore?.file}`;
-          if (ignore?.ignores(path) && !reported.has(key)) {
+          // A file the CI context lacks altogether is reported at the context (ciContextFinding), not here.
+          const absent = step !== undefined && !exists(project, analysis, path);
+          if (ignore?.ignores(path) && !absent && !reported.has(key)) {
             reported.add(key);
             const where = line
               ? `${ignore.file}:${line} (\`${ignore.text.split(/\r?\n/)[line - 1]!.trim()}\`)`
