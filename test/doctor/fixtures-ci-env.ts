@@ -288,6 +288,26 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       expect: 1,
     },
     {
+      name: "near miss: the GitLab build runs on the host network, where loopback is the runner's",
+      files: gitlab(
+        'build:\n  variables:\n    HTTPS_PROXY: http://127.0.0.1:7890\n  script: docker build --network host --build-arg HTTPS_PROXY -t app .\n',
+        { Dockerfile: 'FROM golang:1.23\n' },
+      ),
+      expect: 0,
+    },
+    {
+      name: 'near miss: build-push-action with network: host',
+      files: github(
+        workflow(
+          '',
+          '',
+          '      - uses: docker/build-push-action@v6\n        with:\n          network: host\n          build-args: |\n            HTTPS_PROXY=http://127.0.0.1:3128\n',
+        ),
+        { Dockerfile: 'FROM golang:1.23\n' },
+      ),
+      expect: 0,
+    },
+    {
       name: 'near miss: a build argument that names the host gateway',
       files: gitlab(
         'build:\n  script: docker build --build-arg HTTPS_PROXY=http://host.docker.internal:7890 .\n',

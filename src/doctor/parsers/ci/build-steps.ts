@@ -59,6 +59,8 @@ export interface BuildStep {
   readonly persistentMounts: boolean;
   /** GitLab: the job builds in a `docker:dind` service, a fresh daemon each time. */
   readonly dind: boolean;
+  /** The build runs on the host's network (`--network host`, `network: host`): its loopback is the runner's. */
+  readonly hostNetwork: boolean;
   readonly github?: { readonly job: GithubJob; readonly step: GithubStep };
   /** GitLab: the script list holding the command and the command's index in it, when it is a list. */
   readonly gitlab?: { readonly script: YSeq; readonly index: number };
@@ -187,6 +189,7 @@ function actionBuild(project: ProjectView, file: YamlFile, step: GithubStep) {
     dockerfile: projectPath(project, dockerfileInput ?? posix.join(context, 'Dockerfile')),
     context: checkoutPath(context),
     contextAnchor: contextInput?.range ?? step.uses!.node.range,
+    hostNetwork: stepInput(step, 'network')?.text.trim() === 'host',
   };
 }
 
@@ -203,6 +206,7 @@ function commandBuild(command: ShellCommand) {
     dockerfile: checkoutPath(file ?? posix.join(context, 'Dockerfile')),
     context: checkoutPath(context),
     contextAnchor: anchor,
+    hostNetwork: flagValues(command, '--network')[0]?.value === 'host',
   };
 }
 

@@ -2,7 +2,8 @@
  * D17: HTTP(S)_PROXY pointing at 127.0.0.1/localhost for a build. Inside a build container loopback is the
  * container itself, so every download fails with `proxyconnect tcp: dial tcp 127.0.0.1:…: connection refused`.
  * A CI value counts where a job (GitHub: the step) builds an image; elsewhere the runner's own loopback may
- * well hold the proxy. Build arguments CI passes (`--build-arg`, `build-args:`) count as they are.
+ * well hold the proxy. Build arguments CI passes (`--build-arg`, `build-args:`) count as they are. A build on
+ * the host's network (`--network host`, the rule's own advice) reaches the runner's loopback and is fine.
  */
 import type { Finding, ProjectView, Rule } from '../../model.js';
 import { buildSteps } from '../../parsers/ci/build-steps.js';
@@ -10,9 +11,11 @@ import type { CiEnvScope } from '../../parsers/ci/ci-env.js';
 import { type EnvSetting, envSettings, PROXY_VARIABLES } from '../env/sources.js';
 import { finding, findingAt } from '../finding.js';
 
+/** Whether a job (GitHub: the step) builds an image with its own network, where loopback is not the runner's. */
 function buildsImage(project: ProjectView, scope: CiEnvScope): boolean {
   return buildSteps(project).some(
     (b) =>
+      !b.hostNetwork &&
       b.file.file === scope.file &&
       b.jobName === scope.job &&
       (b.github === undefined || b.github.step.index === scope.step),
@@ -36,7 +39,7 @@ const ADVICE =
 /** `--build-arg HTTPS_PROXY=http://127.0.0.1:…` and `build-args:` lines of CI builds. */
 function loopbackBuildArgs(project: ProjectView): Finding[] {
   return buildSteps(project).flatMap((step) =>
-    step.buildArgs.flatMap((arg) => {
+    (step.hostNetwork ? [] : step.buildArgs).flatMap((arg) => {
       const host = arg.value?.includes('$') ? undefined : LOOPBACK.exec(arg.value ?? '')?.[1];
       if (!host || !PROXY_VARIABLES.includes(arg.name)) return [];
       return [
