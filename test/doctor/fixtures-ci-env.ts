@@ -356,5 +356,25 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       }),
       expect: 1,
     },
+    {
+      name: 'near miss: the go step sets GOWORK=off; the checkout step runs no go',
+      files: github(
+        workflow(
+          '',
+          '    env:\n      GOFLAGS: -mod=mod\n',
+          '      - uses: actions/checkout@v4\n      - run: go build ./...\n        env:\n          GOWORK: "off"\n',
+        ),
+        { 'go.work': 'go 1.23\n\nuse .\n' },
+      ),
+      expect: 0,
+    },
+    {
+      name: 'near miss: the only go.work is in a subdirectory, which commands at the root never find',
+      files: github(workflow('', '    env:\n      GOFLAGS: -mod=mod\n'), {
+        'tools/go.mod': 'module example.com/tools\n',
+        'tools/go.work': 'go 1.23\n\nuse .\n',
+      }),
+      expect: 0,
+    },
   ],
 };

@@ -3,7 +3,7 @@ import { githubWorkflows } from './github-workflow.js';
 import { type GitlabCi, type GitlabJob, gitlabCi, writtenIn } from './gitlab-ci.js';
 import { expandVariables } from './gitlab-variables.js';
 import type { YamlFile } from './yaml-file.js';
-import { asMap, asScalar, child, type YNode, type YScalar } from './yaml-tree.js';
+import { asMap, asScalar, child, scalarList, type YNode, type YScalar } from './yaml-tree.js';
 
 /**
  * The environment CI sets for the commands it runs, scope by scope: GitHub `env:` of the workflow, then the
@@ -36,7 +36,15 @@ export interface CiEnvScope {
   /** GitHub: the index of the step in the job's steps. */
   readonly step?: number;
   readonly env: ReadonlyMap<string, CiVariable>;
+  /**
+   * Whether the step's `run:` (GitHub) or the job's scripts (GitLab) run a go command; undefined where doctor
+   * cannot see the scripts (jobs of included files, or still to be written).
+   */
+  readonly runsGo?: boolean;
 }
+
+/** A go command in a script: `go build`, `go test`..., at a command's start or after a separator. */
+const GO_COMMAND = /(?:^|[\s;&|(])go\s+[a-z]/m;
 
 export function ciEnvScopes(project: ProjectView): CiEnvScope[] {
   return project.memo('ci:env-scopes', () => [...githubScopes(project), ...gitlabScopes(project)]);
@@ -55,7 +63,8 @@ function githubScopes(project: ProjectView): CiEnvScope[] {
       return job.steps.map((step) => {
         const where = `jobs.${job.id}.steps[${step.index}].env`;
         const stepEnv = githubEnv(file, child(step.node, 'env'), where);
-        return { ...base, step: step.index, env: new Map([...jobEnv, ...stepEnv]) };
+        const runsGo = GO_COMMAND.test(step.run?.text ?? '');
+        return { ...base, step: step.index, env: new Map([...jobEnv, ...stepEnv]), runsGo };
       });
     });
   });
@@ -83,6 +92,12 @@ function gitlabScopes(project: ProjectView): CiEnvScope[] {
     file: ci.file.file,
     job: job.name,
     env: gitlabEnv(ci, job),
+    runsGo:
+      job.name === '(default)'
+        ? undefined
+        : ['before_script', 'script'].some((key) =>
+            scalarList(child(job.config, key)).some((line) => GO_COMMAND.test(line.text)),
+          ),
   }));
 }
 

@@ -61,9 +61,12 @@ export const D18: Rule = {
   },
 };
 
-/** Where a go.work puts go commands run in the checkout into workspace mode (test data and vendored copies aside). */
+/**
+ * The go.work that puts go commands run at the checkout root into workspace mode. go looks for one from its
+ * working directory up, so one in a subdirectory affects only commands run there, which doctor cannot see.
+ */
 function workspaceFile(project: ProjectView): string | undefined {
-  return project.files.find((f) => /(?:^|\/)go\.work$/.test(f) && !/(?:^|\/)(?:testdata|vendor)\//.test(f));
+  return project.files.includes('go.work') ? 'go.work' : undefined;
 }
 
 /** CI GOFLAGS with -mod=mod in jobs that run in a checkout holding go.work, unless GOWORK=off there. */
@@ -73,7 +76,9 @@ function ciModMod(project: ProjectView): Finding[] {
   return envSettings(project, ['GOFLAGS']).flatMap((setting) => {
     if (!setting.scopes || !/(?:^|\s)--?mod=mod(?:\s|$)/.test(setting.value)) return [];
     // An expression for GOWORK may well be `off`; only a job that surely uses the workspace is reported.
+    // Only steps and jobs that run go count: a checkout step without GOWORK=off changes nothing.
     const inWorkspace = setting.scopes.some((scope) => {
+      if (scope.runsGo === false) return false;
       const gowork = scope.env.get('GOWORK');
       return !gowork || (gowork.value !== undefined && gowork.value !== 'off');
     });
