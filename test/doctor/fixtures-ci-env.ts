@@ -223,6 +223,29 @@ export const CI_ENV_CASES: Record<string, Case[]> = {
       expect: 0,
     },
     {
+      name: 'near miss: build-push-action passes GOPRIVATE from a repository variable',
+      files: github(
+        workflow(
+          '',
+          '',
+          '      - uses: docker/build-push-action@v6\n        with:\n          build-args: GOPRIVATE=${{ vars.GOPRIVATE }}\n',
+        ),
+        {
+          Dockerfile: 'FROM golang:1.23\nARG GOPRIVATE\nRUN go mod download\n',
+          'go.mod': 'module example.com/app\n\ngo 1.23\n\nrequire git.corp.internal/platform/auth v1.0.0\n',
+        },
+      ),
+      expect: 0,
+    },
+    {
+      name: 'near miss: GitLab hands on GOPRIVATE from a project variable the file does not set',
+      files: gitlab('build:\n  script: docker build --build-arg GOPRIVATE .\n', {
+        Dockerfile: 'FROM golang:1.23\nARG GOPRIVATE\nRUN go mod download\n',
+        'go.mod': 'module example.com/app\n\ngo 1.23\n\nrequire git.corp.internal/platform/auth v1.0.0\n',
+      }),
+      expect: 0,
+    },
+    {
       name: 'an internal host the CI GOPRIVATE does not match',
       files: gitlab(
         'variables:\n  GOPRIVATE: git.other\nbuild:\n  script: docker build --build-arg GOPRIVATE .\n',

@@ -56,6 +56,28 @@ function takesPrivateArg(run: GoRun): boolean {
   );
 }
 
+/**
+ * Whether CI passes the Dockerfile a GOPRIVATE/GONOPROXY build argument whose value doctor cannot read: an
+ * expression (`${{ vars.GOPRIVATE }}`, `$GOPRIVATE`), or a bare name handing on a job value the CI files do not
+ * set (a project or group variable). It is given the benefit of the doubt, as E1 gives expressions.
+ */
+function passesUnreadablePrivateArg(project: ProjectView, dockerfile: string): boolean {
+  const setInCi = new Set(
+    envSettings(project, NOPROXY_VARIABLES)
+      .filter((s) => s.scopes)
+      .map((s) => s.name),
+  );
+  return buildSteps(project).some(
+    (step) =>
+      (step.dockerfile === undefined || step.dockerfile === dockerfile) &&
+      step.buildArgs.some(
+        (a) =>
+          NOPROXY_VARIABLES.includes(a.name) &&
+          (a.value === undefined ? !setInCi.has(a.name) : a.value.includes('$')),
+      ),
+  );
+}
+
 /** A host with no dot, an IP address or an internal TLD cannot be served by a public proxy. */
 function internalHost(modulePath: string): string | undefined {
   const host = modulePath.split('/')[0]!;
@@ -81,7 +103,9 @@ export const D12: Rule = {
       const firstEntry = env.GOPROXY.value.split(/[,|]/)[0]!.trim();
       if (firstEntry === 'direct' || firstEntry === 'off' || firstEntry === '') continue;
       // A CI GOPRIVATE covers the build when the stage takes it as an ARG (`--build-arg GOPRIVATE`).
-      const fromCi = takesPrivateArg(run) ? declared.filter((d) => d.ci) : [];
+      const takesArg = takesPrivateArg(run);
+      if (takesArg && passesUnreadablePrivateArg(project, run.analysis.file)) continue;
+      const fromCi = takesArg ? declared.filter((d) => d.ci) : [];
       const uncovered = fetchedRequires(gomod).flatMap((r) => {
         if (matchPrefixPatterns(env.GONOPROXY.value, r.value.path)) return [];
         if (fromCi.some((d) => matchPrefixPatterns(d.pattern, r.value.path))) return [];
