@@ -207,6 +207,25 @@ export const CI_BUILD_CASES: Record<string, Case[]> = {
       message: /invalid mount type "cache"/,
     },
     {
+      name: "near miss: podman build in a container job on ubuntu-22.04 runs the container's podman",
+      files: mounting({
+        '.github/workflows/image.yml': job(
+          '    container: quay.io/podman/stable:v5.2\n',
+          '      - run: podman build -t app .\n',
+          'ubuntu-22.04',
+        ),
+      }),
+      expect: 0,
+    },
+    {
+      name: 'GitLab podman 3 image with value flags before the context',
+      files: mounting({
+        '.gitlab-ci.yml':
+          'build:\n  image: quay.io/podman/stable:v3.4.4\n  script:\n    - podman build --format docker -t app .\n',
+      }),
+      expect: 1,
+    },
+    {
       name: 'near miss: podman build on ubuntu-24.04 (podman 4.9)',
       files: mounting({
         '.github/workflows/image.yml': job('', '      - run: podman build -t app .\n', 'ubuntu-24.04'),

@@ -80,8 +80,9 @@ function gitlabBuilders(project: ProjectView): MountlessBuilder[] {
 function githubBuilders(project: ProjectView): MountlessBuilder[] {
   return githubWorkflows(project).workflows.flatMap(({ file, jobs }) =>
     jobs.flatMap((job) => {
-      const oldRunner = OLD_PODMAN_RUNNER.exec(runsOnText(job))?.[0];
       const containerImage = text(job.container) ?? text(child(job.container, 'image')) ?? '';
+      // In a container job the steps run the container's podman, not the runner's.
+      const oldRunner = job.container ? undefined : OLD_PODMAN_RUNNER.exec(runsOnText(job))?.[0];
       const base = { file, jobName: job.id };
       return job.steps.flatMap((step): MountlessBuilder[] => {
         const kaniko = kanikoMountsEnabled(project, file.file, job.id)
