@@ -24,7 +24,7 @@ function message(builder: MountlessBuilder, file: string, line: number): string 
     ? `${builds}; kaniko does not implement RUN --mount (${file}:${line}): depending on the release it stops ` +
         'with `Unknown flag: mount` or runs the command without the mount, so Go cache mounts start empty on ' +
         'every build and bind-mounted go.mod/go.sum are missing.'
-    : `${builds}, which predates cache mounts: the build stops at ${file}:${line} with ` +
+    : `${builds}; that builder predates cache mounts, so the build stops at ${file}:${line} with ` +
         '`invalid mount type "cache"`.';
 }
 
