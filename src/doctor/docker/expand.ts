@@ -23,7 +23,7 @@ export function expandVariables(
       continue;
     }
     if (value[i + 1] === '{') {
-      const close = matchingBrace(value, i + 2);
+      const close = matchingClose(value, i + 2, '{', '}');
       if (close < 0) {
         out += value.slice(i);
         break;
@@ -44,11 +44,12 @@ export function expandVariables(
   return out;
 }
 
-function matchingBrace(value: string, from: number): number {
+/** The index of the `close` that ends an `open` just before `from`, nested pairs skipped; -1 if none does. */
+export function matchingClose(text: string, from: number, open: string, close: string): number {
   let depth = 1;
-  for (let i = from; i < value.length; i++) {
-    if (value[i] === '{') depth++;
-    else if (value[i] === '}' && --depth === 0) return i;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === open) depth++;
+    else if (text[i] === close && --depth === 0) return i;
   }
   return -1;
 }

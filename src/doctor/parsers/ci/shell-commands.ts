@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { matchingClose } from '../../docker/expand.js';
 import { shellCommands as shellWords } from '../shell.js';
 import { type ScalarLine, scalarLines } from './scalar-lines.js';
 import type { YamlFile } from './yaml-file.js';
@@ -81,7 +82,7 @@ function opaqueSubstitutions(text: string): string {
     const close = text.startsWith('${{', i)
       ? text.indexOf('}}', i + 3) + 2
       : text.startsWith('$(', i)
-        ? matchingParen(text, i + 2) + 1
+        ? matchingClose(text, i + 2, '(', ')') + 1
         : text[i] === '`'
           ? text.indexOf('`', i + 1) + 1
           : 0;
@@ -94,16 +95,6 @@ function opaqueSubstitutions(text: string): string {
     }
   }
   return out;
-}
-
-/** The index of the `)` that closes a `(` just before `from`, or -1. */
-function matchingParen(text: string, from: number): number {
-  let depth = 1;
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /**
