@@ -82,9 +82,9 @@ export class StoreBackend implements WriteBackend, RangeReader, ConditionalRepla
 
   /** On a store without conditional writes (a directory), the object is replaced whatever it holds. */
   async replaceIf(key: string, staged: string, etag: string | undefined): Promise<'replaced' | 'changed'> {
-    const store = this.store;
-    if (store.replaceIf) return this.consuming(staged, () => store.replaceIf!(key, { file: staged }, etag));
-    await this.consuming(staged, () => store.put(key, { file: staged }, { ifAbsent: false }));
+    const replaceIf = this.store.replaceIf?.bind(this.store);
+    if (replaceIf) return this.consuming(staged, () => replaceIf(key, { file: staged }, etag));
+    await this.consuming(staged, () => this.store.put(key, { file: staged }, { ifAbsent: false }));
     return 'replaced';
   }
 

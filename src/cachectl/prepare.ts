@@ -50,18 +50,14 @@ export async function prepare(
     const opening = command === 'restore' ? open() : undefined;
     // Its failure is reported by the await below, unless go.sum's comes first.
     opening?.catch(() => {});
-    let found: [Awaited<ReturnType<typeof readProjectSums>>, Awaited<ReturnType<typeof moduleCacheSettings>>];
-    try {
-      found = await Promise.all([
-        readProjectSums(options.project, process.env),
-        moduleCacheSettings(options.gomodcache, process.env),
-      ]);
-    } catch (err) {
+    const [{ entries }, { dir: moduleCache, goflags }] = await Promise.all([
+      readProjectSums(options.project, process.env),
+      moduleCacheSettings(options.gomodcache, process.env),
+    ]).catch((err: unknown) => {
       // An opened backend must not keep the process alive after the error.
       opening?.then((backend) => backend.close()).catch(() => {});
       throw err;
-    }
-    const [{ entries }, { dir: moduleCache, goflags }] = found;
+    });
     const backend = await (opening ?? open());
     return {
       projectDir: options.project,

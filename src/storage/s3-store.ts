@@ -192,7 +192,8 @@ export class S3Store implements Store {
         'put',
         key,
         new Error(
-          `the service refuses If-Match with the object's own ETag ${etag}, quoted or not: it does not do conditional writes as S3 does`,
+          `the service refuses If-Match with the object's own ETag ${etag}, quoted or not: it does not do conditional ` +
+            'writes as S3 does; use a service that does (AWS S3, Ceph RGW, MinIO, R2), or let one job save at a time',
         ),
       );
     } finally {

@@ -79,13 +79,7 @@ const VALUE_FLAGS = new Set(
 function opaqueSubstitutions(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; ) {
-    const close = text.startsWith('${{', i)
-      ? text.indexOf('}}', i + 3) + 2
-      : text.startsWith('$(', i)
-        ? matchingClose(text, i + 2, '(', ')') + 1
-        : text[i] === '`'
-          ? text.indexOf('`', i + 1) + 1
-          : 0;
+    const close = substitutionEnd(text, i);
     if (close > i) {
       out += '$SUBSTITUTED';
       i = close;
@@ -95,6 +89,14 @@ function opaqueSubstitutions(text: string): string {
     }
   }
   return out;
+}
+
+/** Where a substitution starting at `i` ends (the index after it), or 0 when none starts there or it is unclosed. */
+function substitutionEnd(text: string, i: number): number {
+  if (text.startsWith('${{', i)) return text.indexOf('}}', i + 3) + 2;
+  if (text.startsWith('$(', i)) return matchingClose(text, i + 2, '(', ')') + 1;
+  if (text[i] === '`') return text.indexOf('`', i + 1) + 1;
+  return 0;
 }
 
 /**
